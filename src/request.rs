@@ -1,0 +1,56 @@
+//! The `validate` payload, read once and borrowed: the request envelope is
+//! decoded, the object and old object are kept as raw JSON text until (and
+//! unless) the decision needs them.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::settings::Settings;
+
+/// What the policy server sends to `validate`.
+#[derive(Deserialize, Debug)]
+pub struct ValidationPayload<'a> {
+    #[serde(borrow)]
+    pub request: AdmissionRequest<'a>,
+    /// Absent or `null` means the defaults.
+    #[serde(default)]
+    pub settings: Option<Settings>,
+}
+
+/// The parts of a Kubernetes `AdmissionRequest` the policy reads. Aliases
+/// accept the snake_case spelling some tools (the Rust SDK's own type) write.
+#[derive(Deserialize, Debug)]
+pub struct AdmissionRequest<'a> {
+    #[serde(borrow, default)]
+    pub uid: Cow<'a, str>,
+    #[serde(borrow)]
+    pub kind: GroupVersionKind<'a>,
+    #[serde(borrow, default, rename = "subResource", alias = "sub_resource")]
+    pub sub_resource: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub namespace: Cow<'a, str>,
+    #[serde(borrow)]
+    pub operation: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub object: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "oldObject", alias = "old_object")]
+    pub old_object: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize, Debug, Default)]
+pub struct GroupVersionKind<'a> {
+    #[serde(borrow, default)]
+    pub group: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub kind: Cow<'a, str>,
+}
+
+impl<'a> ValidationPayload<'a> {
+    pub fn parse(payload: &'a [u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(payload)
+    }
+}

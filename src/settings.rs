@@ -1,0 +1,99 @@
+//! The policy settings, as users write them and as the policy applies them.
+
+use kubewarden_policy_sdk::settings::Validatable;
+use serde::{Deserialize, Serialize};
+
+use crate::namespace::NamespacePattern;
+use crate::registry::TrustedRegistry;
+
+/// The settings of a `ClusterAdmissionPolicy` (camelCase, all optional).
+#[derive(Serialize, Deserialize, Default, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Settings {
+    /// Patch non-compliant pull policies to `Always` instead of rejecting.
+    pub mutate: bool,
+    /// Namespaces whose requests are accepted untouched: exact names, or a
+    /// prefix ending in `*`.
+    pub exempt_namespaces: Vec<String>,
+    /// Registries (and repository prefixes) whose images are exempt.
+    pub trusted_registries: Vec<String>,
+    /// Images pinned by digest are exempt.
+    pub exempt_digest_pinned: bool,
+}
+
+/// Every setting name, as users write them; docs and UI files are tested against it.
+pub const SETTING_NAMES: [&str; 4] = [
+    "mutate",
+    "exemptNamespaces",
+    "trustedRegistries",
+    "exemptDigestPinned",
+];
+
+/// The settings parsed into the matchers the decision uses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Policy {
+    pub mutate: bool,
+    pub exempt_namespaces: Vec<NamespacePattern>,
+    pub trusted_registries: Vec<TrustedRegistry>,
+    pub exempt_digest_pinned: bool,
+}
+
+/// Settings entries that cannot be applied, each named by position and value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .0.join("; "))]
+pub struct SettingsError(pub Vec<String>);
+
+impl Settings {
+    pub fn policy(&self) -> Result<Policy, SettingsError> {
+        let mut problems = Vec::new();
+        let exempt_namespaces = parse_all(
+            "exemptNamespaces",
+            &self.exempt_namespaces,
+            NamespacePattern::parse,
+            &mut problems,
+        );
+        let trusted_registries = parse_all(
+            "trustedRegistries",
+            &self.trusted_registries,
+            TrustedRegistry::parse,
+            &mut problems,
+        );
+        if !problems.is_empty() {
+            return Err(SettingsError(problems));
+        }
+        Ok(Policy {
+            mutate: self.mutate,
+            exempt_namespaces,
+            trusted_registries,
+            exempt_digest_pinned: self.exempt_digest_pinned,
+        })
+    }
+}
+
+fn parse_all<T>(
+    setting: &str,
+    entries: &[String],
+    parse: fn(&str) -> Result<T, &'static str>,
+    problems: &mut Vec<String>,
+) -> Vec<T> {
+    entries
+        .iter()
+        .enumerate()
+        .filter_map(|(index, entry)| match parse(entry) {
+            Ok(parsed) => Some(parsed),
+            Err(reason) => {
+                problems.push(format!("{setting}[{index}] {entry:?} {reason}"));
+                None
+            }
+        })
+        .collect()
+}
+
+impl Validatable for Settings {
+    fn validate(&self) -> Result<(), String> {
+        self.policy().map(drop).map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests;
