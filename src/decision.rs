@@ -114,7 +114,13 @@ pub fn decide<'w, 'a>(
         return Decision::Accept(Accepted::MirrorPod);
     }
     let judged: Vec<&'w ImageEntry<'a>> = match (target, old_object) {
-        (Target { ephemeral_containers: true, .. }, old) => {
+        (
+            Target {
+                ephemeral_containers: true,
+                ..
+            },
+            old,
+        ) => {
             // Only the ephemeral containers this request adds. Without an old
             // object, every one of them is new.
             let existing: BTreeSet<&str> = old
@@ -124,12 +130,27 @@ pub fn decide<'w, 'a>(
                 .entries
                 .iter()
                 .filter(|entry| entry.list == EntryList::EphemeralContainers)
-                .filter(|entry| entry.name.as_deref().is_none_or(|name| !existing.contains(name)))
+                .filter(|entry| {
+                    entry
+                        .name
+                        .as_deref()
+                        .is_none_or(|name| !existing.contains(name))
+                })
                 .collect()
         }
-        (Target { operation: Operation::Update, kind, .. }, Some(old)) => {
-            let old_images: BTreeSet<&str> =
-                old.entries.iter().map(|entry| entry.image.as_ref()).collect();
+        (
+            Target {
+                operation: Operation::Update,
+                kind,
+                ..
+            },
+            Some(old),
+        ) => {
+            let old_images: BTreeSet<&str> = old
+                .entries
+                .iter()
+                .map(|entry| entry.image.as_ref())
+                .collect();
             let is_new = |entry: &&ImageEntry<'_>| !old_images.contains(entry.image.as_ref());
             if !object.entries.iter().any(|entry| is_new(&entry)) {
                 return Decision::Accept(Accepted::NoNewImage);

@@ -19,7 +19,9 @@ pub fn validate(payload: &[u8]) -> Vec<u8> {
     let policy = match settings.unwrap_or_default().policy() {
         Ok(policy) => policy,
         Err(error) => {
-            return response::reject(&format!("always-pull-images settings are not valid: {error}"));
+            return response::reject(&format!(
+                "always-pull-images settings are not valid: {error}"
+            ));
         }
     };
     let target = match decision::scope(&request, &policy) {

@@ -166,7 +166,10 @@ fn split_docker_domain(image: &str) -> (&str, Cow<'_, str>) {
         domain
     };
     if domain == DEFAULT_DOMAIN && !remainder.contains('/') {
-        (domain, Cow::Owned(format!("{OFFICIAL_REPO_PREFIX}{remainder}")))
+        (
+            domain,
+            Cow::Owned(format!("{OFFICIAL_REPO_PREFIX}{remainder}")),
+        )
     } else {
         (domain, Cow::Borrowed(remainder))
     }
@@ -227,7 +230,8 @@ fn is_digest(digest: &str) -> bool {
 /// `host[:port]` per the grammar.
 pub fn is_domain_and_port(domain: &str) -> bool {
     let (host, port) = split_host_port(domain);
-    let port_ok = port.is_none_or(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()));
+    let port_ok =
+        port.is_none_or(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()));
     port_ok && (is_domain_name(host) || is_ipv6_literal(host))
 }
 
@@ -268,7 +272,9 @@ pub fn is_domain_name(name: &str) -> bool {
             (Some(first), Some(last)) => {
                 first.is_ascii_alphanumeric()
                     && last.is_ascii_alphanumeric()
-                    && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+                    && bytes
+                        .iter()
+                        .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
             }
             _ => false,
         }

@@ -231,7 +231,9 @@ mod tests {
     fn entries_of_the_wrong_type(#[case] json: &str, #[case] expected: &str) {
         let list: List<Object<Probe<'_>>> = serde_json::from_str(json).expect("valid JSON");
         match list {
-            List::Is(items) => assert!(matches!(items.as_slice(), [Object::Not(found)] if *found == expected)),
+            List::Is(items) => {
+                assert!(matches!(items.as_slice(), [Object::Not(found)] if *found == expected))
+            }
             List::Not(found) => panic!("list read as {found}"),
         }
     }

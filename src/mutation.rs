@@ -67,7 +67,10 @@ pub fn apply(text: &str, edits: impl IntoIterator<Item = Edit>) -> Result<String
         }
         copied = edit.end();
     }
-    out.push_str(text.get(copied..).ok_or(MutationError::Misplaced { at: copied })?);
+    out.push_str(
+        text.get(copied..)
+            .ok_or(MutationError::Misplaced { at: copied })?,
+    );
     Ok(out)
 }
 
@@ -81,8 +84,14 @@ mod tests {
         let replace_at = text.find("\"Never\"").unwrap();
         let insert_at = text.find("\"y\"").unwrap() + 3;
         let edits = [
-            Edit::Insert { at: insert_at, member: "imagePullPolicy" },
-            Edit::Replace { start: replace_at, end: replace_at + 7 },
+            Edit::Insert {
+                at: insert_at,
+                member: "imagePullPolicy",
+            },
+            Edit::Replace {
+                start: replace_at,
+                end: replace_at + 7,
+            },
         ];
         assert_eq!(
             apply(text, edits).unwrap(),
@@ -99,11 +108,29 @@ mod tests {
     fn overlapping_or_out_of_range_edits_are_errors_not_traps() {
         let text = r#"{"k":"v"}"#;
         assert!(apply(text, [Edit::Replace { start: 5, end: 50 }]).is_err());
-        assert!(apply(text, [Edit::Insert { at: 50, member: "m" }]).is_err());
         assert!(
-            apply(text, [Edit::Replace { start: 1, end: 6 }, Edit::Replace { start: 3, end: 8 }])
-                .is_err()
+            apply(
+                text,
+                [Edit::Insert {
+                    at: 50,
+                    member: "m"
+                }]
+            )
+            .is_err()
         );
-        assert!(apply("é", [Edit::Insert { at: 1, member: "m" }]).is_err(), "not a char boundary");
+        assert!(
+            apply(
+                text,
+                [
+                    Edit::Replace { start: 1, end: 6 },
+                    Edit::Replace { start: 3, end: 8 }
+                ]
+            )
+            .is_err()
+        );
+        assert!(
+            apply("é", [Edit::Insert { at: 1, member: "m" }]).is_err(),
+            "not a char boundary"
+        );
     }
 }

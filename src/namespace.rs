@@ -85,7 +85,10 @@ mod tests {
     #[case::space("kube system")]
     #[case::too_long(&"a".repeat(64))]
     fn invalid_entries(#[case] entry: &str) {
-        assert!(NamespacePattern::parse(entry).is_err(), "{entry:?} should be refused");
+        assert!(
+            NamespacePattern::parse(entry).is_err(),
+            "{entry:?} should be refused"
+        );
     }
 
     #[rstest]
@@ -93,6 +96,9 @@ mod tests {
     #[case::digits_only("123")]
     #[case::prefix_ending_in_dash("kube-*")]
     fn valid_entries(#[case] entry: &str) {
-        assert!(NamespacePattern::parse(entry).is_ok(), "{entry:?} should be accepted");
+        assert!(
+            NamespacePattern::parse(entry).is_ok(),
+            "{entry:?} should be accepted"
+        );
     }
 }

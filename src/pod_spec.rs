@@ -199,8 +199,14 @@ pub fn read<'a>(kind: WorkloadKind, text: &'a str) -> Result<Workload<'a>, ReadE
             let spec = into_object(required(object.spec, "spec")?, "spec")?;
             let job = required(spec.job_template, "spec.jobTemplate")?;
             let job = into_object(job, "spec.jobTemplate")?;
-            let job_spec = into_object(required(job.spec, "spec.jobTemplate.spec")?, "spec.jobTemplate.spec")?;
-            (object.metadata, template_spec(job_spec, "spec.jobTemplate.spec")?)
+            let job_spec = into_object(
+                required(job.spec, "spec.jobTemplate.spec")?,
+                "spec.jobTemplate.spec",
+            )?;
+            (
+                object.metadata,
+                template_spec(job_spec, "spec.jobTemplate.spec")?,
+            )
         }
         _ => {
             let object =
@@ -224,7 +230,10 @@ pub fn read<'a>(kind: WorkloadKind, text: &'a str) -> Result<Workload<'a>, ReadE
 }
 
 fn template_spec<'a>(holder: TemplateHolder<'a>, at: &str) -> Result<PodSpecFields<'a>, ReadError> {
-    let template = into_object(required(holder.template, &format!("{at}.template"))?, &format!("{at}.template"))?;
+    let template = into_object(
+        required(holder.template, &format!("{at}.template"))?,
+        &format!("{at}.template"),
+    )?;
     let path = format!("{at}.template.spec");
     into_object(required(template.spec, &path)?, &path)
 }
@@ -250,7 +259,13 @@ fn read_entries<'a>(
     text: &'a str,
 ) -> Result<Vec<ImageEntry<'a>>, ReadError> {
     let at = |list: EntryList, index: Option<usize>, member: Option<&'static str>| {
-        FieldPath { prefix, list, index, member }.to_string()
+        FieldPath {
+            prefix,
+            list,
+            index,
+            member,
+        }
+        .to_string()
     };
     let list_of = |list: EntryList, value: Option<List<Object<ContainerFields<'a>>>>| match value {
         None => Ok(Vec::new()),
@@ -266,18 +281,32 @@ fn read_entries<'a>(
     };
     let containers = list_of(EntryList::Containers, Some(containers))?;
     if containers.is_empty() {
-        return Err(ReadError::NoContainers(at(EntryList::Containers, None, None)));
+        return Err(ReadError::NoContainers(at(
+            EntryList::Containers,
+            None,
+            None,
+        )));
     }
     let lists = [
-        (EntryList::InitContainers, list_of(EntryList::InitContainers, spec.init_containers)?),
+        (
+            EntryList::InitContainers,
+            list_of(EntryList::InitContainers, spec.init_containers)?,
+        ),
         (EntryList::Containers, containers),
-        (EntryList::EphemeralContainers, list_of(EntryList::EphemeralContainers, spec.ephemeral_containers)?),
+        (
+            EntryList::EphemeralContainers,
+            list_of(EntryList::EphemeralContainers, spec.ephemeral_containers)?,
+        ),
     ];
     let volumes = match spec.volumes {
         None => Vec::new(),
         Some(List::Is(items)) => items,
         Some(List::Not(found)) => {
-            return Err(ReadError::WrongType { path: at(EntryList::Volumes, None, None), found, expected: "a list" });
+            return Err(ReadError::WrongType {
+                path: at(EntryList::Volumes, None, None),
+                found,
+                expected: "a list",
+            });
         }
     };
     let mut entries = Vec::with_capacity(lists.iter().map(|(_, items)| items.len()).sum::<usize>());
@@ -286,7 +315,11 @@ fn read_entries<'a>(
             let container = match item {
                 Object::Is(container) => container,
                 Object::Not(found) => {
-                    return Err(ReadError::WrongType { path: at(list, Some(index), None), found, expected: "an object" });
+                    return Err(ReadError::WrongType {
+                        path: at(list, Some(index), None),
+                        found,
+                        expected: "an object",
+                    });
                 }
             };
             let image = required_string(container.image, || at(list, Some(index), Some("image")))?;
@@ -294,8 +327,15 @@ fn read_entries<'a>(
                 list,
                 index,
                 name: container.name.scalar().into_str(),
-                pull_policy: optional_string(container.image_pull_policy, || at(list, Some(index), Some("imagePullPolicy")))?,
-                edit: edit_for(container.image_pull_policy, container.image, "imagePullPolicy", text)?,
+                pull_policy: optional_string(container.image_pull_policy, || {
+                    at(list, Some(index), Some("imagePullPolicy"))
+                })?,
+                edit: edit_for(
+                    container.image_pull_policy,
+                    container.image,
+                    "imagePullPolicy",
+                    text,
+                )?,
                 image,
             });
         }
@@ -305,53 +345,90 @@ fn read_entries<'a>(
         let volume = match item {
             Object::Is(volume) => volume,
             Object::Not(found) => {
-                return Err(ReadError::WrongType { path: at(list, Some(index), None), found, expected: "an object" });
+                return Err(ReadError::WrongType {
+                    path: at(list, Some(index), None),
+                    found,
+                    expected: "an object",
+                });
             }
         };
         let image = match volume.image {
             None => continue,
             Some(Object::Is(image)) => image,
             Some(Object::Not(found)) => {
-                return Err(ReadError::WrongType { path: at(list, Some(index), Some("image")), found, expected: "an object" });
+                return Err(ReadError::WrongType {
+                    path: at(list, Some(index), Some("image")),
+                    found,
+                    expected: "an object",
+                });
             }
         };
         entries.push(ImageEntry {
             list,
             index,
             name: volume.name.scalar().into_str(),
-            image: required_string(image.reference, || at(list, Some(index), Some("image.reference")))?,
-            pull_policy: optional_string(image.pull_policy, || at(list, Some(index), Some("image.pullPolicy")))?,
+            image: required_string(image.reference, || {
+                at(list, Some(index), Some("image.reference"))
+            })?,
+            pull_policy: optional_string(image.pull_policy, || {
+                at(list, Some(index), Some("image.pullPolicy"))
+            })?,
             edit: edit_for(image.pull_policy, image.reference, "pullPolicy", text)?,
         });
     }
     Ok(entries)
 }
 
-fn required_string<'a>(member: Member<'a>, path: impl Fn() -> String) -> Result<Cow<'a, str>, ReadError> {
+fn required_string<'a>(
+    member: Member<'a>,
+    path: impl Fn() -> String,
+) -> Result<Cow<'a, str>, ReadError> {
     match member.scalar() {
         Scalar::Str(value) => Ok(value),
         Scalar::Absent | Scalar::Null => Err(ReadError::Missing(path())),
-        Scalar::Other(found) => Err(ReadError::WrongType { path: path(), found, expected: "a string" }),
+        Scalar::Other(found) => Err(ReadError::WrongType {
+            path: path(),
+            found,
+            expected: "a string",
+        }),
     }
 }
 
-fn optional_string<'a>(member: Member<'a>, path: impl Fn() -> String) -> Result<Option<Cow<'a, str>>, ReadError> {
+fn optional_string<'a>(
+    member: Member<'a>,
+    path: impl Fn() -> String,
+) -> Result<Option<Cow<'a, str>>, ReadError> {
     match member.scalar() {
         Scalar::Str(value) => Ok(Some(value)),
         Scalar::Absent | Scalar::Null => Ok(None),
-        Scalar::Other(found) => Err(ReadError::WrongType { path: path(), found, expected: "a string" }),
+        Scalar::Other(found) => Err(ReadError::WrongType {
+            path: path(),
+            found,
+            expected: "a string",
+        }),
     }
 }
 
 /// Replace the policy value where there is one; otherwise insert the member
 /// after the image value, which every checked entry has.
-fn edit_for(policy: Member<'_>, anchor: Member<'_>, member: &'static str, text: &str) -> Result<Edit, ReadError> {
+fn edit_for(
+    policy: Member<'_>,
+    anchor: Member<'_>,
+    member: &'static str,
+    text: &str,
+) -> Result<Edit, ReadError> {
     match (policy.0, anchor.0) {
         (Some(value), _) => {
             let start = offset_in(text, value)?;
-            Ok(Edit::Replace { start, end: start + value.get().len() })
+            Ok(Edit::Replace {
+                start,
+                end: start + value.get().len(),
+            })
         }
-        (None, Some(anchor)) => Ok(Edit::Insert { at: offset_in(text, anchor)? + anchor.get().len(), member }),
+        (None, Some(anchor)) => Ok(Edit::Insert {
+            at: offset_in(text, anchor)? + anchor.get().len(),
+            member,
+        }),
         (None, None) => Err(ReadError::Missing(format!("the value to anchor {member}"))),
     }
 }
@@ -394,7 +471,9 @@ impl<'a> Metadata<'a> {
     fn display_name(&self) -> Option<Cow<'a, str>> {
         match (self.name.scalar(), self.generate_name.scalar()) {
             (Scalar::Str(name), _) if !name.is_empty() => Some(name),
-            (_, Scalar::Str(prefix)) if !prefix.is_empty() => Some(Cow::Owned(format!("{prefix}*"))),
+            (_, Scalar::Str(prefix)) if !prefix.is_empty() => {
+                Some(Cow::Owned(format!("{prefix}*")))
+            }
             _ => None,
         }
     }

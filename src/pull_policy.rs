@@ -95,6 +95,9 @@ mod tests {
     #[case::empty_string_is_unset(Some(""), "nginx", true)]
     fn effective_policy(#[case] declared: Option<&str>, #[case] image: &str, #[case] always: bool) {
         let reference = ImageReference::parse(image).ok();
-        assert_eq!(EffectivePolicy::of(declared, reference.as_ref()).is_always(), always);
+        assert_eq!(
+            EffectivePolicy::of(declared, reference.as_ref()).is_always(),
+            always
+        );
     }
 }

@@ -6,8 +6,8 @@
 //! `/`-separated segments.
 
 use crate::image_reference::{
-    DEFAULT_DOMAIN, ImageReference, is_domain_and_port, is_domain_name,
-    is_remote_name, split_host_port,
+    DEFAULT_DOMAIN, ImageReference, is_domain_and_port, is_domain_name, is_remote_name,
+    split_host_port,
 };
 
 const LEGACY_DEFAULT_DOMAIN: &str = "index.docker.io";
@@ -38,10 +38,14 @@ impl TrustedRegistry {
             return Err("contains white space");
         }
         if entry.contains("://") {
-            return Err("has a URL scheme: write the registry host alone (\"ghcr.io\", not \"https://ghcr.io\")");
+            return Err(
+                "has a URL scheme: write the registry host alone (\"ghcr.io\", not \"https://ghcr.io\")",
+            );
         }
         if entry.contains('@') {
-            return Err("has an '@' (a digest or user info): an entry names a registry and an optional repository path, not an image");
+            return Err(
+                "has an '@' (a digest or user info): an entry names a registry and an optional repository path, not an image",
+            );
         }
         let (domain, path) = match entry.split_once('/') {
             Some((domain, path)) => (domain, Some(path)),
@@ -49,39 +53,59 @@ impl TrustedRegistry {
         };
         if let Some(path) = path {
             if path.contains(':') {
-                return Err("has a tag: an entry names a registry and an optional repository path, not an image");
+                return Err(
+                    "has a tag: an entry names a registry and an optional repository path, not an image",
+                );
             }
             if path.chars().any(char::is_uppercase) {
-                return Err("has uppercase letters in its repository path (repository paths are lowercase)");
+                return Err(
+                    "has uppercase letters in its repository path (repository paths are lowercase)",
+                );
             }
             if !is_remote_name(path) {
-                return Err("has an invalid repository path (lowercase components separated by '/', no empty component or trailing '/')");
+                return Err(
+                    "has an invalid repository path (lowercase components separated by '/', no empty component or trailing '/')",
+                );
             }
         }
         let host = match domain.strip_prefix("*.") {
             Some(suffix) => {
                 let (name, _) = split_host_port(suffix);
                 if name.contains('*') || !is_domain_and_port(suffix) || !is_domain_name(name) {
-                    return Err("has an invalid wildcard host: write \"*.\" followed by a domain name (\"*.dkr.ecr.eu-west-1.amazonaws.com\")");
+                    return Err(
+                        "has an invalid wildcard host: write \"*.\" followed by a domain name (\"*.dkr.ecr.eu-west-1.amazonaws.com\")",
+                    );
                 }
                 if !name.contains('.') {
-                    return Err("has a wildcard over a whole top-level domain: name at least two labels after \"*.\" (\"*.corp.example\")");
+                    return Err(
+                        "has a wildcard over a whole top-level domain: name at least two labels after \"*.\" (\"*.corp.example\")",
+                    );
                 }
                 HostPattern::Subdomains(name.to_ascii_lowercase())
             }
             None if domain.contains('*') => {
-                return Err("has a '*' that is not a leading \"*.\": only subdomain wildcards (\"*.example.com\") are supported");
+                return Err(
+                    "has a '*' that is not a leading \"*.\": only subdomain wildcards (\"*.example.com\") are supported",
+                );
             }
             None if !is_domain_and_port(domain) => {
-                return Err("has an invalid registry host (a DNS name or [IPv6] literal, with an optional :port)");
+                return Err(
+                    "has an invalid registry host (a DNS name or [IPv6] literal, with an optional :port)",
+                );
             }
             None if !domain.contains(['.', ':']) && domain != "localhost" => {
-                return Err("is not a registry host: the runtime reads a first component without '.' or ':' (other than \"localhost\") as a Docker Hub namespace; write \"docker.io/<namespace>\" to trust one");
+                return Err(
+                    "is not a registry host: the runtime reads a first component without '.' or ':' (other than \"localhost\") as a Docker Hub namespace; write \"docker.io/<namespace>\" to trust one",
+                );
             }
             None => {
                 let (name, _) = split_host_port(domain);
                 let name = name.to_ascii_lowercase();
-                HostPattern::Exact(if name == LEGACY_DEFAULT_DOMAIN { DEFAULT_DOMAIN.to_owned() } else { name })
+                HostPattern::Exact(if name == LEGACY_DEFAULT_DOMAIN {
+                    DEFAULT_DOMAIN.to_owned()
+                } else {
+                    name
+                })
             }
         };
         let (_, port) = split_host_port(domain);

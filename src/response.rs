@@ -36,12 +36,23 @@ impl ValidationResponse<'_> {
 }
 
 pub fn accept() -> Vec<u8> {
-    ValidationResponse { accepted: true, message: None, mutated_object: None, warnings: &[] }.to_bytes()
+    ValidationResponse {
+        accepted: true,
+        message: None,
+        mutated_object: None,
+        warnings: &[],
+    }
+    .to_bytes()
 }
 
 pub fn reject(message: &str) -> Vec<u8> {
-    ValidationResponse { accepted: false, message: Some(message), mutated_object: None, warnings: &[] }
-        .to_bytes()
+    ValidationResponse {
+        accepted: false,
+        message: Some(message),
+        mutated_object: None,
+        warnings: &[],
+    }
+    .to_bytes()
 }
 
 /// Who the object is, for messages: `Deployment default/web`.
@@ -63,10 +74,17 @@ impl std::fmt::Display for Subject<'_> {
 }
 
 /// The response for a decision on `workload`, whose JSON text is `object_text`.
-pub fn respond(decision: &Decision<'_, '_>, subject: &Subject<'_>, workload: &Workload<'_>, object_text: &str) -> Vec<u8> {
+pub fn respond(
+    decision: &Decision<'_, '_>,
+    subject: &Subject<'_>,
+    workload: &Workload<'_>,
+    object_text: &str,
+) -> Vec<u8> {
     match decision {
         Decision::Accept(_) => accept(),
-        Decision::Reject(violations, remedy) => reject(&rejection(subject, workload, violations, *remedy)),
+        Decision::Reject(violations, remedy) => {
+            reject(&rejection(subject, workload, violations, *remedy))
+        }
         Decision::Warn(violations) => {
             let warnings: Vec<String> = violations
                 .iter()
@@ -77,7 +95,13 @@ pub fn respond(decision: &Decision<'_, '_>, subject: &Subject<'_>, workload: &Wo
                     )
                 })
                 .collect();
-            ValidationResponse { accepted: true, message: None, mutated_object: None, warnings: &warnings }.to_bytes()
+            ValidationResponse {
+                accepted: true,
+                message: None,
+                mutated_object: None,
+                warnings: &warnings,
+            }
+            .to_bytes()
         }
         Decision::Mutate(violations) => match mutated(object_text, violations) {
             Ok(object) => {
@@ -85,27 +109,46 @@ pub fn respond(decision: &Decision<'_, '_>, subject: &Subject<'_>, workload: &Wo
                     .iter()
                     .map(|v| format!("{subject}: {}", change(workload, v)))
                     .collect();
-                ValidationResponse { accepted: true, message: None, mutated_object: Some(&object), warnings: &warnings }
-                    .to_bytes()
+                ValidationResponse {
+                    accepted: true,
+                    message: None,
+                    mutated_object: Some(&object),
+                    warnings: &warnings,
+                }
+                .to_bytes()
             }
             Err(error) => reject(&format!("{subject}: {error}")),
         },
     }
 }
 
-fn mutated(object_text: &str, violations: &[Violation<'_, '_>]) -> Result<Box<RawValue>, MutationError> {
+fn mutated(
+    object_text: &str,
+    violations: &[Violation<'_, '_>],
+) -> Result<Box<RawValue>, MutationError> {
     let text = mutation::apply(object_text, violations.iter().map(|v| v.entry.edit))?;
     // Re-validating the edited text keeps a bug from ever emitting broken JSON.
     RawValue::from_string(text).map_err(|_| MutationError::InvalidOutput)
 }
 
-fn rejection(subject: &Subject<'_>, workload: &Workload<'_>, violations: &[Violation<'_, '_>], remedy: Remedy) -> String {
-    let mut message = format!("{subject}: every image must be pulled with imagePullPolicy \"Always\" (always-pull-images, CIS Kubernetes 1.2.11): ");
+fn rejection(
+    subject: &Subject<'_>,
+    workload: &Workload<'_>,
+    violations: &[Violation<'_, '_>],
+    remedy: Remedy,
+) -> String {
+    let mut message = format!(
+        "{subject}: every image must be pulled with imagePullPolicy \"Always\" (always-pull-images, CIS Kubernetes 1.2.11): "
+    );
     for (n, violation) in violations.iter().take(LISTED_MAX).enumerate() {
         if n > 0 {
             message.push_str("; ");
         }
-        let _ = write!(message, "{}, must be \"Always\"", describe(workload, violation));
+        let _ = write!(
+            message,
+            "{}, must be \"Always\"",
+            describe(workload, violation)
+        );
     }
     if violations.len() > LISTED_MAX {
         let _ = write!(message, "; and {} more", violations.len() - LISTED_MAX);
@@ -122,9 +165,15 @@ fn describe(workload: &Workload<'_>, violation: &Violation<'_, '_>) -> String {
     let entry = violation.entry;
     let value = match violation.effective {
         EffectivePolicy::Declared(value) => format!("is {value:?}"),
-        EffectivePolicy::Defaulted(policy) => format!("is unset, which defaults to {:?}", policy.as_str()),
+        EffectivePolicy::Defaulted(policy) => {
+            format!("is unset, which defaults to {:?}", policy.as_str())
+        }
     };
-    format!("{} {value} ({})", workload.policy_path(entry), entry_label(violation))
+    format!(
+        "{} {value} ({})",
+        workload.policy_path(entry),
+        entry_label(violation)
+    )
 }
 
 /// `spec.containers[0].imagePullPolicy set to "Always" (was "IfNotPresent"; container "app", image "nginx:1.25")`

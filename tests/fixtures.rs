@@ -67,7 +67,10 @@ fn pull_policies(object: &Value) -> Vec<String> {
 #[case::configmap_is_not_a_workload("configmap_create.json", true)]
 fn validate_mode(#[case] fixture: &str, #[case] accepted: bool) {
     let response = eval(fixture, serde_json::json!({}), accepted);
-    assert!(response.mutated_object.is_none(), "validate mode never mutates");
+    assert!(
+        response.mutated_object.is_none(),
+        "validate mode never mutates"
+    );
     if !accepted {
         let message = response.message.expect("a rejection explains itself");
         assert!(message.contains("must be \"Always\""), "{message}");
@@ -75,37 +78,75 @@ fn validate_mode(#[case] fixture: &str, #[case] accepted: bool) {
 }
 
 #[rstest]
-#[case::pod("pod_create_if_not_present.json", "spec.initContainers[0].imagePullPolicy is \"Never\" (init container \"migrate\", image \"busybox:1.36\"), must be \"Always\"")]
-#[case::pod_container("pod_create_if_not_present.json", "spec.containers[0].imagePullPolicy is \"IfNotPresent\" (container \"app\", image \"registry.example.com/shop/api:2.4.1\")")]
+#[case::pod(
+    "pod_create_if_not_present.json",
+    "spec.initContainers[0].imagePullPolicy is \"Never\" (init container \"migrate\", image \"busybox:1.36\"), must be \"Always\""
+)]
+#[case::pod_container(
+    "pod_create_if_not_present.json",
+    "spec.containers[0].imagePullPolicy is \"IfNotPresent\" (container \"app\", image \"registry.example.com/shop/api:2.4.1\")"
+)]
 #[case::object_named("pod_create_if_not_present.json", "Pod default/web:")]
 #[case::generated_name("pod_create_generate_name.json", "Pod default/web-7d9f8c6b5-*:")]
-#[case::unset_policy("pod_create_raw_manifest.json", "spec.containers[0].imagePullPolicy is unset, which defaults to \"IfNotPresent\" (container \"app\", image \"nginx:1.25\")")]
-#[case::image_volume("pod_create_image_volume.json", "spec.volumes[1].image.pullPolicy is \"IfNotPresent\" (image volume \"weights\", image \"ghcr.io/acme/llm-weights:7b\")")]
+#[case::unset_policy(
+    "pod_create_raw_manifest.json",
+    "spec.containers[0].imagePullPolicy is unset, which defaults to \"IfNotPresent\" (container \"app\", image \"nginx:1.25\")"
+)]
+#[case::image_volume(
+    "pod_create_image_volume.json",
+    "spec.volumes[1].image.pullPolicy is \"IfNotPresent\" (image volume \"weights\", image \"ghcr.io/acme/llm-weights:7b\")"
+)]
 #[case::deployment_init("deployment_create.json", "Deployment default/shop-api: ")]
-#[case::deployment_path("deployment_create.json", "spec.template.spec.initContainers[0].imagePullPolicy is \"IfNotPresent\" (init container \"migrate\", image \"busybox:1.36\")")]
-#[case::cronjob_path("cronjob_create.json", "spec.jobTemplate.spec.template.spec.containers[0].imagePullPolicy is \"IfNotPresent\"")]
-#[case::ephemeral_path("pod_ephemeral_containers.json", "spec.ephemeralContainers[1].imagePullPolicy is \"IfNotPresent\" (ephemeral container \"debugger-x7k2p\"")]
+#[case::deployment_path(
+    "deployment_create.json",
+    "spec.template.spec.initContainers[0].imagePullPolicy is \"IfNotPresent\" (init container \"migrate\", image \"busybox:1.36\")"
+)]
+#[case::cronjob_path(
+    "cronjob_create.json",
+    "spec.jobTemplate.spec.template.spec.containers[0].imagePullPolicy is \"IfNotPresent\""
+)]
+#[case::ephemeral_path(
+    "pod_ephemeral_containers.json",
+    "spec.ephemeralContainers[1].imagePullPolicy is \"IfNotPresent\" (ephemeral container \"debugger-x7k2p\""
+)]
 #[case::points_at_settings("deployment_create.json", "trustedRegistries, exemptDigestPinned")]
 fn rejection_messages(#[case] fixture: &str, #[case] expected: &str) {
     let message = eval(fixture, serde_json::json!({}), false).message.unwrap();
-    assert!(message.contains(expected), "message:\n{message}\nexpected to contain:\n{expected}");
+    assert!(
+        message.contains(expected),
+        "message:\n{message}\nexpected to contain:\n{expected}"
+    );
 }
 
 #[test]
 fn only_new_ephemeral_containers_are_judged() {
-    let message = eval("pod_ephemeral_containers.json", serde_json::json!({}), false).message.unwrap();
+    let message = eval(
+        "pod_ephemeral_containers.json",
+        serde_json::json!({}),
+        false,
+    )
+    .message
+    .unwrap();
     assert!(!message.contains("debugger-old"), "{message}");
 }
 
 #[test]
 fn a_deployment_lists_every_non_compliant_entry_and_only_those() {
-    let message = eval("deployment_create.json", serde_json::json!({}), false).message.unwrap();
+    let message = eval("deployment_create.json", serde_json::json!({}), false)
+        .message
+        .unwrap();
     for path in ["initContainers[0]", "containers[0]", "containers[2]"] {
-        assert!(message.contains(&format!("spec.template.spec.{path}.imagePullPolicy")), "{path}: {message}");
+        assert!(
+            message.contains(&format!("spec.template.spec.{path}.imagePullPolicy")),
+            "{path}: {message}"
+        );
     }
     // `busybox` (no tag) and an explicit Always comply.
     for path in ["initContainers[1]", "containers[1]"] {
-        assert!(!message.contains(&format!("spec.template.spec.{path}.imagePullPolicy")), "{path}: {message}");
+        assert!(
+            !message.contains(&format!("spec.template.spec.{path}.imagePullPolicy")),
+            "{path}: {message}"
+        );
     }
 }
 
@@ -149,9 +190,17 @@ fn mutate_mode_patches_every_non_compliant_entry(
     let response = eval(fixture, serde_json::json!({"mutate": true}), true);
     let mutated = response.mutated_object.expect("a mutated object");
     let original = request_object(fixture);
-    let not_always = pull_policies(&mutated).iter().filter(|p| *p != "Always").count();
+    let not_always = pull_policies(&mutated)
+        .iter()
+        .filter(|p| *p != "Always")
+        .count();
     assert_eq!(not_always, untouched, "{:?}", pull_policies(&mutated));
-    assert_eq!(response.warnings.as_ref().map(Vec::len), Some(changed), "{:?}", response.warnings);
+    assert_eq!(
+        response.warnings.as_ref().map(Vec::len),
+        Some(changed),
+        "{:?}",
+        response.warnings
+    );
     assert_only_pull_policies_differ(&original, &mutated, "$");
 }
 
@@ -160,7 +209,11 @@ fn assert_only_pull_policies_differ(original: &Value, mutated: &Value, at: &str)
     match (original, mutated) {
         (Value::Object(a), Value::Object(b)) => {
             let keys = |m: &serde_json::Map<String, Value>| {
-                let mut keys: Vec<String> = m.keys().filter(|k| *k != "imagePullPolicy" && *k != "pullPolicy").cloned().collect();
+                let mut keys: Vec<String> = m
+                    .keys()
+                    .filter(|k| *k != "imagePullPolicy" && *k != "pullPolicy")
+                    .cloned()
+                    .collect();
                 keys.sort();
                 keys
             };
@@ -181,16 +234,44 @@ fn assert_only_pull_policies_differ(original: &Value, mutated: &Value, at: &str)
 
 #[test]
 fn mutation_keeps_fields_no_rust_type_knows() {
-    let mutated = eval("deployment_create_future_fields.json", serde_json::json!({"mutate": true}), true)
-        .mutated_object
-        .unwrap();
-    let select = |path: &str| jsonpath_lib::select(&mutated, path).unwrap().into_iter().cloned().collect::<Vec<_>>();
-    assert_eq!(select("$.spec.someFutureField.ratio"), [serde_json::json!(0.25)]);
-    assert_eq!(select("$.spec.template.spec.someFutureField"), [serde_json::json!("keep-me")]);
-    assert_eq!(select("$.spec.template.spec.containers[0].futureField.nested[1]"), [serde_json::json!(2.5)]);
-    assert_eq!(select("$.metadata.someUnknownKey"), [serde_json::json!("kept")]);
-    assert_eq!(select("$.metadata.annotations['example.com/unicode']"), [serde_json::json!("h\u{e9}llo \u{2603}")]);
-    assert_eq!(select("$.spec.template.spec.containers[0].imagePullPolicy"), [serde_json::json!("Always")]);
+    let mutated = eval(
+        "deployment_create_future_fields.json",
+        serde_json::json!({"mutate": true}),
+        true,
+    )
+    .mutated_object
+    .unwrap();
+    let select = |path: &str| {
+        jsonpath_lib::select(&mutated, path)
+            .unwrap()
+            .into_iter()
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        select("$.spec.someFutureField.ratio"),
+        [serde_json::json!(0.25)]
+    );
+    assert_eq!(
+        select("$.spec.template.spec.someFutureField"),
+        [serde_json::json!("keep-me")]
+    );
+    assert_eq!(
+        select("$.spec.template.spec.containers[0].futureField.nested[1]"),
+        [serde_json::json!(2.5)]
+    );
+    assert_eq!(
+        select("$.metadata.someUnknownKey"),
+        [serde_json::json!("kept")]
+    );
+    assert_eq!(
+        select("$.metadata.annotations['example.com/unicode']"),
+        [serde_json::json!("h\u{e9}llo \u{2603}")]
+    );
+    assert_eq!(
+        select("$.spec.template.spec.containers[0].imagePullPolicy"),
+        [serde_json::json!("Always")]
+    );
 }
 
 #[rstest]
@@ -206,23 +287,49 @@ fn mutate_mode_leaves_compliant_and_ignored_requests_alone(#[case] fixture: &str
 
 #[test]
 fn mutate_mode_rejects_a_pod_update_it_cannot_fix() {
-    let message = eval("pod_update_new_image.json", serde_json::json!({"mutate": true}), false).message.unwrap();
-    assert!(message.contains("cannot change after creation"), "{message}");
-    assert!(message.contains("registry.example.com/shop/api:2.4.2"), "{message}");
+    let message = eval(
+        "pod_update_new_image.json",
+        serde_json::json!({"mutate": true}),
+        false,
+    )
+    .message
+    .unwrap();
+    assert!(
+        message.contains("cannot change after creation"),
+        "{message}"
+    );
+    assert!(
+        message.contains("registry.example.com/shop/api:2.4.2"),
+        "{message}"
+    );
 }
 
 #[test]
 fn mutate_mode_warns_about_replicasets_without_patching_them() {
-    let response = eval("replicaset_create.json", serde_json::json!({"mutate": true}), true);
+    let response = eval(
+        "replicaset_create.json",
+        serde_json::json!({"mutate": true}),
+        true,
+    );
     assert!(response.mutated_object.is_none());
     let warnings = response.warnings.unwrap();
     assert_eq!(warnings.len(), 1);
-    assert!(warnings[0].contains("ReplicaSets are not mutated"), "{}", warnings[0]);
+    assert!(
+        warnings[0].contains("ReplicaSets are not mutated"),
+        "{}",
+        warnings[0]
+    );
 }
 
 #[test]
 fn mutate_mode_warns_per_changed_entry() {
-    let warnings = eval("deployment_create.json", serde_json::json!({"mutate": true}), true).warnings.unwrap();
+    let warnings = eval(
+        "deployment_create.json",
+        serde_json::json!({"mutate": true}),
+        true,
+    )
+    .warnings
+    .unwrap();
     assert_eq!(
         warnings[0],
         "Deployment default/shop-api: spec.template.spec.initContainers[0].imagePullPolicy set to \"Always\" (was \"IfNotPresent\"; init container \"migrate\", image \"busybox:1.36\")"
@@ -238,12 +345,18 @@ fn mutate_mode_warns_per_changed_entry() {
 #[case::cronjob("cronjob_create.json")]
 #[case::future_fields("deployment_create_future_fields.json")]
 fn a_mutated_object_is_a_fixed_point_and_passes_validation(#[case] fixture: &str) {
-    let mutated = eval(fixture, serde_json::json!({"mutate": true}), true).mutated_object.unwrap();
+    let mutated = eval(fixture, serde_json::json!({"mutate": true}), true)
+        .mutated_object
+        .unwrap();
     let text = std::fs::read_to_string(format!("test_data/{fixture}")).unwrap();
     let mut request: Value = serde_json::from_str(&text).unwrap();
     request["object"] = mutated;
-    for (settings_json, mode) in [(serde_json::json!({"mutate": true}), "mutate"), (serde_json::json!({}), "validate")] {
-        let payload = serde_json::json!({"request": request, "settings": settings_json}).to_string();
+    for (settings_json, mode) in [
+        (serde_json::json!({"mutate": true}), "mutate"),
+        (serde_json::json!({}), "validate"),
+    ] {
+        let payload =
+            serde_json::json!({"request": request, "settings": settings_json}).to_string();
         let raw = always_pull_images::validate(payload.as_bytes()).unwrap();
         let response: ValidationResponse = serde_json::from_slice(&raw).unwrap();
         assert!(response.accepted, "{mode}: {:?}", response.message);

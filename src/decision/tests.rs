@@ -1,1 +1,500 @@
 use super::*;
+use crate::mutation::Edit;
+use crate::settings::Settings;
+use rstest::rstest;
+use std::borrow::Cow;
+
+const DIGEST: &str = "@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+fn entry(
+    list: EntryList,
+    index: usize,
+    name: &str,
+    image: &str,
+    policy: Option<&str>,
+) -> ImageEntry<'static> {
+    ImageEntry {
+        list,
+        index,
+        name: Some(Cow::Owned(name.to_owned())),
+        image: Cow::Owned(image.to_owned()),
+        pull_policy: policy.map(|p| Cow::Owned(p.to_owned())),
+        edit: Edit::Insert {
+            at: 0,
+            member: "imagePullPolicy",
+        },
+    }
+}
+
+fn container(index: usize, image: &str, policy: Option<&str>) -> ImageEntry<'static> {
+    entry(
+        EntryList::Containers,
+        index,
+        &format!("c{index}"),
+        image,
+        policy,
+    )
+}
+
+fn workload(kind: WorkloadKind, entries: Vec<ImageEntry<'static>>) -> Workload<'static> {
+    Workload {
+        kind,
+        name: Some(Cow::Borrowed("w")),
+        mirror: false,
+        entries,
+    }
+}
+
+fn policy(settings: serde_json::Value) -> Policy {
+    serde_json::from_value::<Settings>(settings)
+        .unwrap()
+        .policy()
+        .unwrap()
+}
+
+fn create(kind: WorkloadKind) -> Target {
+    Target {
+        kind,
+        operation: Operation::Create,
+        ephemeral_containers: false,
+    }
+}
+
+fn update(kind: WorkloadKind) -> Target {
+    Target {
+        kind,
+        operation: Operation::Update,
+        ephemeral_containers: false,
+    }
+}
+
+const EPHEMERAL: Target = Target {
+    kind: WorkloadKind::Pod,
+    operation: Operation::Update,
+    ephemeral_containers: true,
+};
+
+/// The indexes of the entries a decision names, and which verdict it is.
+fn verdict(decision: &Decision<'_, '_>) -> (&'static str, Vec<(EntryList, usize)>) {
+    let named = |v: &[Violation<'_, '_>]| v.iter().map(|v| (v.entry.list, v.entry.index)).collect();
+    match decision {
+        Decision::Accept(_) => ("accept", vec![]),
+        Decision::Reject(v, Remedy::FixOrExempt) => ("reject", named(v)),
+        Decision::Reject(v, Remedy::RecreatePod) => ("reject: recreate the pod", named(v)),
+        Decision::Warn(v) => ("warn", named(v)),
+        Decision::Mutate(v) => ("mutate", named(v)),
+    }
+}
+
+use EntryList::{Containers as C, EphemeralContainers as E, Volumes as V};
+
+#[rstest]
+#[case::always_complies(Some("Always"), "nginx:1.25", serde_json::json!({}), "accept")]
+#[case::if_not_present_is_rejected(Some("IfNotPresent"), "nginx:1.25", serde_json::json!({}), "reject")]
+#[case::never_is_rejected(Some("Never"), "nginx:1.25", serde_json::json!({}), "reject")]
+#[case::lowercase_always_is_not_always(Some("always"), "nginx:1.25", serde_json::json!({}), "reject")]
+#[case::unset_with_latest_defaults_to_always(None, "nginx", serde_json::json!({}), "accept")]
+#[case::unset_with_tag_defaults_to_if_not_present(None, "nginx:1.25", serde_json::json!({}), "reject")]
+#[case::empty_policy_is_unset(Some(""), "nginx:latest", serde_json::json!({}), "accept")]
+#[case::trusted_registry_exempts(Some("IfNotPresent"), "ghcr.io/acme/app:1", serde_json::json!({"trustedRegistries": ["ghcr.io/acme"]}), "accept")]
+#[case::other_registry_is_not_exempt(Some("IfNotPresent"), "ghcr.io/other/app:1", serde_json::json!({"trustedRegistries": ["ghcr.io/acme"]}), "reject")]
+#[case::unparsable_image_is_never_trusted(Some("IfNotPresent"), "ghcr.io/acme/App:1", serde_json::json!({"trustedRegistries": ["ghcr.io"]}), "reject")]
+#[case::digest_pinned_exempt_when_enabled(Some("IfNotPresent"), &format!("nginx{DIGEST}"), serde_json::json!({"exemptDigestPinned": true}), "accept")]
+#[case::digest_pinned_judged_by_default(Some("IfNotPresent"), &format!("nginx{DIGEST}"), serde_json::json!({}), "reject")]
+#[case::invalid_digest_is_not_pinned(Some("IfNotPresent"), "nginx@sha256:abc", serde_json::json!({"exemptDigestPinned": true}), "reject")]
+#[case::mutate_mode_patches(Some("IfNotPresent"), "nginx:1.25", serde_json::json!({"mutate": true}), "mutate")]
+#[case::mutate_mode_leaves_compliant_alone(Some("Always"), "nginx:1.25", serde_json::json!({"mutate": true}), "accept")]
+fn rules_for_one_container(
+    #[case] declared: Option<&str>,
+    #[case] image: &str,
+    #[case] settings: serde_json::Value,
+    #[case] expected: &str,
+) {
+    let object = workload(WorkloadKind::Pod, vec![container(0, image, declared)]);
+    let decision = decide(create(WorkloadKind::Pod), &object, None, &policy(settings));
+    assert_eq!(verdict(&decision).0, expected);
+}
+
+#[test]
+fn every_list_is_judged_and_named() {
+    let object = workload(
+        WorkloadKind::Deployment,
+        vec![
+            entry(
+                EntryList::InitContainers,
+                0,
+                "init",
+                "busybox:1.36",
+                Some("IfNotPresent"),
+            ),
+            container(0, "nginx:1.25", Some("Always")),
+            container(1, "nginx:1.25", None),
+            entry(E, 0, "dbg", "busybox:1.36", Some("Never")),
+            entry(V, 3, "vol", "ghcr.io/x/model:1", Some("IfNotPresent")),
+        ],
+    );
+    let decision = decide(
+        create(WorkloadKind::Deployment),
+        &object,
+        None,
+        &policy(serde_json::json!({})),
+    );
+    assert_eq!(
+        verdict(&decision),
+        (
+            "reject",
+            vec![(EntryList::InitContainers, 0), (C, 1), (E, 0), (V, 3)]
+        )
+    );
+}
+
+#[test]
+fn mirror_pods_are_accepted_untouched() {
+    let mut object = workload(
+        WorkloadKind::Pod,
+        vec![container(0, "nginx:1.25", Some("Never"))],
+    );
+    object.mirror = true;
+    let decision = decide(
+        create(WorkloadKind::Pod),
+        &object,
+        None,
+        &policy(serde_json::json!({"mutate": true})),
+    );
+    assert_eq!(decision, Decision::Accept(Accepted::MirrorPod));
+}
+
+#[test]
+fn the_mirror_annotation_only_counts_on_pods() {
+    let mut object = workload(
+        WorkloadKind::Deployment,
+        vec![container(0, "nginx:1.25", Some("Never"))],
+    );
+    object.mirror = true;
+    let decision = decide(
+        create(WorkloadKind::Deployment),
+        &object,
+        None,
+        &policy(serde_json::json!({})),
+    );
+    assert_eq!(verdict(&decision).0, "reject");
+}
+
+#[rstest]
+#[case::pod(WorkloadKind::Pod)]
+#[case::deployment(WorkloadKind::Deployment)]
+#[case::cronjob(WorkloadKind::CronJob)]
+fn updates_without_a_new_image_are_accepted(#[case] kind: WorkloadKind) {
+    let old = workload(
+        kind,
+        vec![
+            container(0, "nginx:1.25", Some("IfNotPresent")),
+            container(1, "redis:7", None),
+        ],
+    );
+    // Same image strings, any order, any list: labels and replicas changed.
+    let new = workload(
+        kind,
+        vec![
+            container(0, "redis:7", None),
+            container(1, "nginx:1.25", Some("IfNotPresent")),
+        ],
+    );
+    let decision = decide(
+        update(kind),
+        &new,
+        Some(&old),
+        &policy(serde_json::json!({"mutate": true})),
+    );
+    assert_eq!(decision, Decision::Accept(Accepted::NoNewImage));
+}
+
+#[test]
+fn an_update_without_old_object_is_judged_as_a_create() {
+    let new = workload(
+        WorkloadKind::Deployment,
+        vec![container(0, "nginx:1.25", Some("IfNotPresent"))],
+    );
+    let decision = decide(
+        update(WorkloadKind::Deployment),
+        &new,
+        None,
+        &policy(serde_json::json!({})),
+    );
+    assert_eq!(verdict(&decision), ("reject", vec![(C, 0)]));
+}
+
+#[test]
+fn a_pod_update_judges_only_the_entries_with_a_new_image() {
+    let old = workload(
+        WorkloadKind::Pod,
+        vec![
+            container(0, "nginx:1.25", Some("IfNotPresent")),
+            container(1, "redis:7", Some("IfNotPresent")),
+        ],
+    );
+    let new = workload(
+        WorkloadKind::Pod,
+        vec![
+            container(0, "nginx:1.25", Some("IfNotPresent")),
+            container(1, "redis:7.2", Some("IfNotPresent")),
+        ],
+    );
+    let decision = decide(
+        update(WorkloadKind::Pod),
+        &new,
+        Some(&old),
+        &policy(serde_json::json!({})),
+    );
+    assert_eq!(verdict(&decision), ("reject", vec![(C, 1)]));
+}
+
+#[test]
+fn a_pod_update_is_rejected_even_in_mutate_mode_because_pull_policies_are_immutable() {
+    let old = workload(
+        WorkloadKind::Pod,
+        vec![container(0, "nginx:1.25", Some("IfNotPresent"))],
+    );
+    let new = workload(
+        WorkloadKind::Pod,
+        vec![container(0, "nginx:1.26", Some("IfNotPresent"))],
+    );
+    let decision = decide(
+        update(WorkloadKind::Pod),
+        &new,
+        Some(&old),
+        &policy(serde_json::json!({"mutate": true})),
+    );
+    assert_eq!(
+        verdict(&decision),
+        ("reject: recreate the pod", vec![(C, 0)])
+    );
+}
+
+#[test]
+fn a_pod_update_whose_new_image_complies_is_accepted() {
+    let old = workload(
+        WorkloadKind::Pod,
+        vec![
+            container(0, "nginx:1.25", Some("IfNotPresent")),
+            container(1, "redis:7", Some("IfNotPresent")),
+        ],
+    );
+    let new = workload(
+        WorkloadKind::Pod,
+        vec![
+            container(0, "nginx:1.25", Some("IfNotPresent")),
+            container(1, "redis:7.2", Some("Always")),
+        ],
+    );
+    let decision = decide(
+        update(WorkloadKind::Pod),
+        &new,
+        Some(&old),
+        &policy(serde_json::json!({})),
+    );
+    assert_eq!(decision, Decision::Accept(Accepted::Compliant));
+}
+
+#[test]
+fn a_workload_update_with_a_new_image_judges_the_whole_template() {
+    let old = workload(
+        WorkloadKind::Deployment,
+        vec![
+            container(0, "nginx:1.25", Some("IfNotPresent")),
+            container(1, "redis:7", Some("Always")),
+        ],
+    );
+    let new = workload(
+        WorkloadKind::Deployment,
+        vec![
+            container(0, "nginx:1.25", Some("IfNotPresent")),
+            container(1, "redis:7.2", Some("Always")),
+        ],
+    );
+    let decision = decide(
+        update(WorkloadKind::Deployment),
+        &new,
+        Some(&old),
+        &policy(serde_json::json!({"mutate": true})),
+    );
+    assert_eq!(verdict(&decision), ("mutate", vec![(C, 0)]));
+}
+
+#[rstest]
+#[case::validate_mode(serde_json::json!({}), "reject")]
+#[case::mutate_mode(serde_json::json!({"mutate": true}), "mutate")]
+fn kubectl_debug_judges_only_the_new_ephemeral_containers(
+    #[case] settings: serde_json::Value,
+    #[case] expected: &str,
+) {
+    let old = workload(
+        WorkloadKind::Pod,
+        vec![
+            container(0, "nginx:1.25", Some("IfNotPresent")),
+            entry(E, 0, "debugger-1", "busybox:1.36", Some("IfNotPresent")),
+        ],
+    );
+    let new = workload(
+        WorkloadKind::Pod,
+        vec![
+            container(0, "nginx:1.25", Some("IfNotPresent")),
+            entry(E, 0, "debugger-1", "busybox:1.36", Some("IfNotPresent")),
+            // A new debugger with an image the Pod already uses is judged all the same.
+            entry(E, 1, "debugger-2", "busybox:1.36", Some("IfNotPresent")),
+        ],
+    );
+    let decision = decide(EPHEMERAL, &new, Some(&old), &policy(settings));
+    assert_eq!(verdict(&decision), (expected, vec![(E, 1)]));
+}
+
+#[test]
+fn kubectl_debug_without_old_object_judges_every_ephemeral_container() {
+    let new = workload(
+        WorkloadKind::Pod,
+        vec![
+            container(0, "nginx:1.25", Some("IfNotPresent")),
+            entry(E, 0, "d", "busybox:1.36", None),
+        ],
+    );
+    let decision = decide(EPHEMERAL, &new, None, &policy(serde_json::json!({})));
+    assert_eq!(verdict(&decision), ("reject", vec![(E, 0)]));
+}
+
+#[rstest]
+#[case::validate_mode_rejects(serde_json::json!({}), "reject")]
+#[case::mutate_mode_warns_and_never_patches(serde_json::json!({"mutate": true}), "warn")]
+fn replicasets(#[case] settings: serde_json::Value, #[case] expected: &str) {
+    let object = workload(
+        WorkloadKind::ReplicaSet,
+        vec![container(0, "nginx:1.25", Some("IfNotPresent"))],
+    );
+    let decision = decide(
+        create(WorkloadKind::ReplicaSet),
+        &object,
+        None,
+        &policy(settings),
+    );
+    assert_eq!(verdict(&decision), (expected, vec![(C, 0)]));
+}
+
+fn request(json: serde_json::Value) -> String {
+    json.to_string()
+}
+
+#[rstest]
+#[case::pod_create("", "v1", "Pod", "", "CREATE", "default", Ok(()))]
+#[case::deployment_update("apps", "v1", "Deployment", "", "UPDATE", "default", Ok(()))]
+#[case::kubectl_debug("", "v1", "Pod", "ephemeralcontainers", "UPDATE", "default", Ok(()))]
+#[case::every_workload_kind_cronjob("batch", "v1", "CronJob", "", "CREATE", "default", Ok(()))]
+#[case::configmap(
+    "",
+    "v1",
+    "ConfigMap",
+    "",
+    "CREATE",
+    "default",
+    Err(Ignored::NotAWorkload)
+)]
+#[case::deployment_of_another_group(
+    "example.com",
+    "v1",
+    "Deployment",
+    "",
+    "CREATE",
+    "default",
+    Err(Ignored::NotAWorkload)
+)]
+#[case::pod_of_another_group(
+    "example.com",
+    "v1",
+    "Pod",
+    "",
+    "CREATE",
+    "default",
+    Err(Ignored::NotAWorkload)
+)]
+#[case::delete("", "v1", "Pod", "", "DELETE", "default", Err(Ignored::Operation))]
+#[case::connect("", "v1", "Pod", "", "CONNECT", "default", Err(Ignored::Operation))]
+#[case::pod_status(
+    "",
+    "v1",
+    "Pod",
+    "status",
+    "UPDATE",
+    "default",
+    Err(Ignored::SubResource)
+)]
+#[case::pod_binding(
+    "",
+    "v1",
+    "Pod",
+    "binding",
+    "CREATE",
+    "default",
+    Err(Ignored::SubResource)
+)]
+#[case::scale(
+    "apps",
+    "v1",
+    "Deployment",
+    "scale",
+    "UPDATE",
+    "default",
+    Err(Ignored::SubResource)
+)]
+#[case::ephemeralcontainers_of_a_deployment(
+    "apps",
+    "v1",
+    "Deployment",
+    "ephemeralcontainers",
+    "UPDATE",
+    "default",
+    Err(Ignored::SubResource)
+)]
+#[case::exempt_namespace(
+    "",
+    "v1",
+    "Pod",
+    "",
+    "CREATE",
+    "kube-system",
+    Err(Ignored::ExemptNamespace)
+)]
+#[case::exempt_namespace_prefix(
+    "apps",
+    "v1",
+    "Deployment",
+    "",
+    "CREATE",
+    "team-a",
+    Err(Ignored::ExemptNamespace)
+)]
+#[case::exemption_applies_to_debugging_too(
+    "",
+    "v1",
+    "Pod",
+    "ephemeralcontainers",
+    "UPDATE",
+    "kube-system",
+    Err(Ignored::ExemptNamespace)
+)]
+fn scope_of_a_request(
+    #[case] group: &str,
+    #[case] version: &str,
+    #[case] kind: &str,
+    #[case] sub_resource: &str,
+    #[case] operation: &str,
+    #[case] namespace: &str,
+    #[case] expected: Result<(), Ignored>,
+) {
+    let text = request(serde_json::json!({
+        "kind": {"group": group, "version": version, "kind": kind},
+        "subResource": sub_resource,
+        "operation": operation,
+        "namespace": namespace,
+    }));
+    let request: AdmissionRequest<'_> = serde_json::from_str(&text).unwrap();
+    let policy = policy(serde_json::json!({"exemptNamespaces": ["kube-system", "team-*"]}));
+    assert_eq!(scope(&request, &policy).map(drop), expected);
+}

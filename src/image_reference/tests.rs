@@ -10,7 +10,9 @@ fn expand(field: &str) -> String {
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let close = rest[open..].find('}').expect("closing brace") + open;
-        let (unit, count) = rest[open + 1..close].rsplit_once('*').expect("{unit*count}");
+        let (unit, count) = rest[open + 1..close]
+            .rsplit_once('*')
+            .expect("{unit*count}");
         out.push_str(&unit.repeat(count.parse().expect("count")));
         rest = &rest[close + 1..];
     }
@@ -22,7 +24,10 @@ fn expand(field: &str) -> String {
 fn agrees_with_the_runtime_on_every_reference_in_the_table() {
     let table = include_str!("../../test_data/image_references.tsv");
     let mut checked = 0;
-    for line in table.lines().filter(|line| !line.starts_with('#') && !line.is_empty()) {
+    for line in table
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty())
+    {
         let fields: Vec<&str> = line.split('\t').collect();
         let input = expand(fields[0]);
         let got = ImageReference::parse(&input);
@@ -37,8 +42,16 @@ fn agrees_with_the_runtime_on_every_reference_in_the_table() {
             let optional = |field: &str| (field != "-").then(|| expand(field));
             assert_eq!(reference.domain(), domain, "domain of {input:?}");
             assert_eq!(reference.path(), expand(fields[2]), "path of {input:?}");
-            assert_eq!(reference.tag().map(str::to_owned), optional(fields[3]), "tag of {input:?}");
-            assert_eq!(reference.digest().map(str::to_owned), optional(fields[4]), "digest of {input:?}");
+            assert_eq!(
+                reference.tag().map(str::to_owned),
+                optional(fields[3]),
+                "tag of {input:?}"
+            );
+            assert_eq!(
+                reference.digest().map(str::to_owned),
+                optional(fields[4]),
+                "digest of {input:?}"
+            );
         }
         checked += 1;
     }
@@ -48,7 +61,13 @@ fn agrees_with_the_runtime_on_every_reference_in_the_table() {
 #[rstest]
 #[case::official_image("nginx", "docker.io", "library/nginx", None, None)]
 #[case::official_image_with_tag("nginx:1.25", "docker.io", "library/nginx", Some("1.25"), None)]
-#[case::legacy_hub_host_is_folded("index.docker.io/nginx", "docker.io", "library/nginx", None, None)]
+#[case::legacy_hub_host_is_folded(
+    "index.docker.io/nginx",
+    "docker.io",
+    "library/nginx",
+    None,
+    None
+)]
 #[case::hub_mirror_host_is_not_folded(
     "registry-1.docker.io/library/nginx",
     "registry-1.docker.io",
@@ -74,8 +93,20 @@ fn agrees_with_the_runtime_on_every_reference_in_the_table() {
     None
 )]
 #[case::ipv6_host("[::1]:5000/x", "[::1]:5000", "x", None, None)]
-#[case::tag_and_digest("trusted.io/x:1.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "trusted.io", "x", Some("1.0"), Some(SHA))]
-#[case::first_component_without_dot_is_a_hub_namespace("myorg/app", "docker.io", "myorg/app", None, None)]
+#[case::tag_and_digest(
+    "trusted.io/x:1.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    "trusted.io",
+    "x",
+    Some("1.0"),
+    Some(SHA)
+)]
+#[case::first_component_without_dot_is_a_hub_namespace(
+    "myorg/app",
+    "docker.io",
+    "myorg/app",
+    None,
+    None
+)]
 #[case::invalid_host_reads_as_a_path_without_domain("a_b.io/x", "", "a_b.io/x", None, None)]
 fn parses(
     #[case] image: &str,
@@ -86,7 +117,12 @@ fn parses(
 ) {
     let reference = ImageReference::parse(image).expect("valid reference");
     assert_eq!(
-        (reference.domain(), reference.path(), reference.tag(), reference.digest()),
+        (
+            reference.domain(),
+            reference.path(),
+            reference.tag(),
+            reference.digest()
+        ),
         (domain, path, tag, digest)
     );
 }
@@ -103,7 +139,10 @@ fn parses(
     "a.io/x@sha256:0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
     ReferenceError::InvalidDigest
 )]
-#[case::unknown_digest_algorithm("a.io/x@md5:0123456789abcdef0123456789abcdef", ReferenceError::InvalidDigest)]
+#[case::unknown_digest_algorithm(
+    "a.io/x@md5:0123456789abcdef0123456789abcdef",
+    ReferenceError::InvalidDigest
+)]
 #[case::bare_image_id(
     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
     ReferenceError::IdentifierOnly

@@ -1,1 +1,181 @@
 use super::*;
+use rstest::rstest;
+use serde_json::json;
+
+/// An entry as (list, index, image, declared policy).
+type Row = (EntryList, usize, String, Option<String>);
+
+fn read_json(kind: WorkloadKind, object: serde_json::Value) -> Result<Vec<Row>, String> {
+    let text = object.to_string();
+    read(kind, &text)
+        .map(|w| {
+            w.entries
+                .into_iter()
+                .map(|e| {
+                    (
+                        e.list,
+                        e.index,
+                        e.image.into_owned(),
+                        e.pull_policy.map(Cow::into_owned),
+                    )
+                })
+                .collect()
+        })
+        .map_err(|e| e.to_string())
+}
+
+fn containers(list: serde_json::Value) -> serde_json::Value {
+    json!({"spec": {"containers": list}})
+}
+
+#[rstest]
+#[case::pod(WorkloadKind::Pod, json!({"spec": {"containers": [{"image": "a:1"}]}}))]
+#[case::deployment(WorkloadKind::Deployment, json!({"spec": {"template": {"spec": {"containers": [{"image": "a:1"}]}}}}))]
+#[case::replicaset(WorkloadKind::ReplicaSet, json!({"spec": {"template": {"spec": {"containers": [{"image": "a:1"}]}}}}))]
+#[case::statefulset(WorkloadKind::StatefulSet, json!({"spec": {"template": {"spec": {"containers": [{"image": "a:1"}]}}}}))]
+#[case::daemonset(WorkloadKind::DaemonSet, json!({"spec": {"template": {"spec": {"containers": [{"image": "a:1"}]}}}}))]
+#[case::job(WorkloadKind::Job, json!({"spec": {"template": {"spec": {"containers": [{"image": "a:1"}]}}}}))]
+#[case::replicationcontroller(WorkloadKind::ReplicationController, json!({"spec": {"template": {"spec": {"containers": [{"image": "a:1"}]}}}}))]
+#[case::cronjob(WorkloadKind::CronJob, json!({"spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"image": "a:1"}]}}}}}}))]
+fn finds_the_pod_spec_of_every_kind(#[case] kind: WorkloadKind, #[case] object: serde_json::Value) {
+    assert_eq!(
+        read_json(kind, object),
+        Ok(vec![(EntryList::Containers, 0, "a:1".into(), None)])
+    );
+}
+
+#[test]
+fn reads_every_list_in_order_with_declared_policies() {
+    let object = json!({"spec": {
+        "volumes": [{"name": "cfg", "configMap": {"name": "x"}}, {"name": "m", "image": {"reference": "m:1", "pullPolicy": "Never"}}, {"name": "n", "image": null}],
+        "ephemeralContainers": [{"name": "d", "image": "d:1", "imagePullPolicy": null}],
+        "containers": [{"name": "c", "image": "c:1", "imagePullPolicy": "Always"}],
+        "initContainers": [{"name": "i", "image": "i:1", "imagePullPolicy": "IfNotPresent"}],
+    }});
+    assert_eq!(
+        read_json(WorkloadKind::Pod, object),
+        Ok(vec![
+            (
+                EntryList::InitContainers,
+                0,
+                "i:1".into(),
+                Some("IfNotPresent".into())
+            ),
+            (
+                EntryList::Containers,
+                0,
+                "c:1".into(),
+                Some("Always".into())
+            ),
+            (EntryList::EphemeralContainers, 0, "d:1".into(), None),
+            (EntryList::Volumes, 1, "m:1".into(), Some("Never".into())),
+        ])
+    );
+}
+
+#[rstest]
+#[case::object_not_an_object(WorkloadKind::Pod, json!("pod"), "object is a string, must be an object")]
+#[case::no_spec(WorkloadKind::Pod, json!({"metadata": {}}), "spec is missing")]
+#[case::null_spec(WorkloadKind::Pod, json!({"spec": null}), "spec is missing")]
+#[case::spec_not_an_object(WorkloadKind::Pod, json!({"spec": [1]}), "spec is a list, must be an object")]
+#[case::no_template(WorkloadKind::Deployment, json!({"spec": {"replicas": 1}}), "spec.template is missing")]
+#[case::no_template_spec(WorkloadKind::StatefulSet, json!({"spec": {"template": {"metadata": {}}}}), "spec.template.spec is missing")]
+#[case::template_not_an_object(WorkloadKind::Job, json!({"spec": {"template": 3}}), "spec.template is a number, must be an object")]
+#[case::no_job_template(WorkloadKind::CronJob, json!({"spec": {"schedule": "* * * * *"}}), "spec.jobTemplate is missing")]
+#[case::cronjob_no_pod_spec(WorkloadKind::CronJob, json!({"spec": {"jobTemplate": {"spec": {"template": {}}}}}), "spec.jobTemplate.spec.template.spec is missing")]
+#[case::no_containers(WorkloadKind::Pod, json!({"spec": {"initContainers": [{"image": "a:1"}]}}), "spec.containers is missing")]
+#[case::empty_containers(WorkloadKind::Pod, containers(json!([])), "spec.containers is empty")]
+#[case::containers_not_a_list(WorkloadKind::Pod, containers(json!({"image": "a"})), "spec.containers is an object, must be a list")]
+#[case::init_containers_not_a_list(WorkloadKind::Pod, json!({"spec": {"containers": [{"image": "a"}], "initContainers": "x"}}), "spec.initContainers is a string, must be a list")]
+#[case::ephemeral_not_a_list(WorkloadKind::Pod, json!({"spec": {"containers": [{"image": "a"}], "ephemeralContainers": 1}}), "spec.ephemeralContainers is a number, must be a list")]
+#[case::volumes_not_a_list(WorkloadKind::Pod, json!({"spec": {"containers": [{"image": "a"}], "volumes": true}}), "spec.volumes is a boolean, must be a list")]
+#[case::entry_not_an_object(WorkloadKind::Pod, containers(json!([{"image": "a"}, "b"])), "spec.containers[1] is a string, must be an object")]
+#[case::entry_null(WorkloadKind::Pod, containers(json!([null])), "spec.containers[0] is null, must be an object")]
+#[case::image_missing(WorkloadKind::Pod, containers(json!([{"name": "a"}])), "spec.containers[0].image is missing")]
+#[case::image_not_a_string(WorkloadKind::Deployment, json!({"spec": {"template": {"spec": {"containers": [{"image": 7}]}}}}), "spec.template.spec.containers[0].image is a number, must be a string")]
+#[case::policy_not_a_string(WorkloadKind::Pod, containers(json!([{"image": "a", "imagePullPolicy": ["Always"]}])), "spec.containers[0].imagePullPolicy is a list, must be a string")]
+#[case::volume_not_an_object(WorkloadKind::Pod, json!({"spec": {"containers": [{"image": "a"}], "volumes": [1]}}), "spec.volumes[0] is a number, must be an object")]
+#[case::image_volume_not_an_object(WorkloadKind::Pod, json!({"spec": {"containers": [{"image": "a"}], "volumes": [{"image": "x"}]}}), "spec.volumes[0].image is a string, must be an object")]
+#[case::image_volume_without_reference(WorkloadKind::Pod, json!({"spec": {"containers": [{"image": "a"}], "volumes": [{"image": {}}]}}), "spec.volumes[0].image.reference is missing")]
+#[case::image_volume_policy_not_a_string(WorkloadKind::Pod, json!({"spec": {"containers": [{"image": "a"}], "volumes": [{"image": {"reference": "r", "pullPolicy": false}}]}}), "spec.volumes[0].image.pullPolicy is a boolean, must be a string")]
+fn unreadable_objects_are_named_precisely(
+    #[case] kind: WorkloadKind,
+    #[case] object: serde_json::Value,
+    #[case] expected: &str,
+) {
+    let error = read_json(kind, object).expect_err("must not be readable");
+    assert!(
+        error.contains(expected),
+        "{error:?} should contain {expected:?}"
+    );
+}
+
+#[rstest]
+#[case::truncated(r#"{"spec": {"containers": [{"image": "a"}"#)]
+#[case::duplicate_image(r#"{"spec": {"containers": [{"image": "a:1", "image": "b:1"}]}}"#)]
+#[case::duplicate_containers(r#"{"spec": {"containers": [{"image": "a"}], "containers": []}}"#)]
+fn malformed_json_is_an_error(#[case] text: &str) {
+    assert!(matches!(
+        read(WorkloadKind::Pod, text),
+        Err(ReadError::Malformed(_))
+    ));
+}
+
+#[test]
+fn edits_point_at_the_policy_value_or_after_the_image() {
+    let text = r#"{"spec":{"containers":[{"image":"a:1","imagePullPolicy":"Never"},{"name":"b","image" : "b:1" }],"volumes":[{"image":{"reference":"v:1"}}]}}"#;
+    let workload = read(WorkloadKind::Pod, text).unwrap();
+    let edits: Vec<Edit> = workload.entries.iter().map(|e| e.edit).collect();
+    let never = text.find("\"Never\"").unwrap();
+    let after_b = text.find("\"b:1\"").unwrap() + 5;
+    let after_v = text.find("\"v:1\"").unwrap() + 5;
+    assert_eq!(
+        edits,
+        [
+            Edit::Replace {
+                start: never,
+                end: never + 7
+            },
+            Edit::Insert {
+                at: after_b,
+                member: "imagePullPolicy"
+            },
+            Edit::Insert {
+                at: after_v,
+                member: "pullPolicy"
+            },
+        ]
+    );
+}
+
+#[test]
+fn a_null_policy_is_replaced_not_duplicated() {
+    let text = r#"{"spec":{"containers":[{"image":"a:1","imagePullPolicy":null}]}}"#;
+    let workload = read(WorkloadKind::Pod, text).unwrap();
+    let null = text.find("null").unwrap();
+    assert_eq!(
+        workload.entries[0].edit,
+        Edit::Replace {
+            start: null,
+            end: null + 4
+        }
+    );
+}
+
+#[rstest]
+#[case::name(json!({"metadata": {"name": "web"}}), Some("web"), false)]
+#[case::generate_name(json!({"metadata": {"generateName": "web-"}}), Some("web-*"), false)]
+#[case::no_metadata(json!({}), None, false)]
+#[case::mirror(json!({"metadata": {"annotations": {"kubernetes.io/config.mirror": "abc"}}}), None, true)]
+#[case::mirror_any_value(json!({"metadata": {"annotations": {"kubernetes.io/config.mirror": ""}}}), None, true)]
+#[case::other_annotations(json!({"metadata": {"annotations": {"kubernetes.io/config.hash": "abc"}}}), None, false)]
+fn metadata(
+    #[case] mut object: serde_json::Value,
+    #[case] name: Option<&str>,
+    #[case] mirror: bool,
+) {
+    object["spec"] = json!({"containers": [{"image": "a"}]});
+    let text = object.to_string();
+    let workload = read(WorkloadKind::Pod, &text).unwrap();
+    assert_eq!((workload.name.as_deref(), workload.mirror), (name, mirror));
+}

@@ -11,7 +11,11 @@ fn trusted(entry: &str, image: &str) -> bool {
 #[case::hub_entry_trusts_official_images("docker.io", "nginx", true)]
 #[case::hub_entry_trusts_legacy_host("docker.io", "index.docker.io/nginx", true)]
 #[case::legacy_entry_is_folded("index.docker.io", "nginx:1.25", true)]
-#[case::hub_entry_does_not_fold_mirror_host("docker.io", "registry-1.docker.io/library/nginx", false)]
+#[case::hub_entry_does_not_fold_mirror_host(
+    "docker.io",
+    "registry-1.docker.io/library/nginx",
+    false
+)]
 #[case::library_prefix_trusts_official_images("docker.io/library", "nginx", true)]
 #[case::library_prefix_not_other_hub_orgs("docker.io/library", "bitnami/nginx", false)]
 #[case::hub_org_prefix("docker.io/bitnami", "bitnami/redis:7", true)]
@@ -36,26 +40,44 @@ fn trusted(entry: &str, image: &str) -> bool {
 #[case::wildcard_not_a_prefix("*.corp.com", "corp.com.evil.io/app", false)]
 #[case::wildcard_not_with_a_port("*.corp.com", "registry.corp.com:5000/app", false)]
 #[case::wildcard_with_port("*.corp.com:5000", "registry.corp.com:5000/app", true)]
-#[case::wildcard_ecr("*.dkr.ecr.eu-west-1.amazonaws.com", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1", true)]
-#[case::wildcard_ecr_other_region("*.dkr.ecr.eu-west-1.amazonaws.com", "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1", false)]
+#[case::wildcard_ecr(
+    "*.dkr.ecr.eu-west-1.amazonaws.com",
+    "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1",
+    true
+)]
+#[case::wildcard_ecr_other_region(
+    "*.dkr.ecr.eu-west-1.amazonaws.com",
+    "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1",
+    false
+)]
 #[case::wildcard_with_path("*.corp.com/team", "r.corp.com/team/app", true)]
 #[case::wildcard_with_path_elsewhere("*.corp.com/team", "r.corp.com/other/app", false)]
 #[case::ipv6_literal("[::1]:5000", "[::1]:5000/x", true)]
 #[case::look_alike_host_with_suffix("trusted.io", "trusted.io.evil.com/x", false)]
 #[case::trusted_name_in_the_path("trusted.io", "evil.com/trusted.io/x", false)]
 #[case::hub_path_named_like_the_host("trusted.io", "trusted.io:443", false)]
-#[case::digest_does_not_change_the_registry("ghcr.io", "ghcr.io/o/a@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", true)]
+#[case::digest_does_not_change_the_registry(
+    "ghcr.io",
+    "ghcr.io/o/a@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    true
+)]
 #[case::unparsable_image_is_never_trusted("ghcr.io", "ghcr.io/Org/app", false)]
 #[case::path_without_domain_is_never_trusted("docker.io", "a_b.io/x", false)]
 fn trust(#[case] entry: &str, #[case] image: &str, #[case] expected: bool) {
-    assert_eq!(trusted(entry, image), expected, "{entry:?} trusting {image:?}");
+    assert_eq!(
+        trusted(entry, image),
+        expected,
+        "{entry:?} trusting {image:?}"
+    );
 }
 
 #[rstest]
 #[case::empty("")]
 #[case::scheme("https://ghcr.io")]
 #[case::tag("ghcr.io/org/app:1.0")]
-#[case::digest("ghcr.io/org/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
+#[case::digest(
+    "ghcr.io/org/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+)]
 #[case::user_info("user@ghcr.io")]
 #[case::uppercase_path("ghcr.io/MyOrg")]
 #[case::trailing_slash("ghcr.io/")]
@@ -79,7 +101,10 @@ fn trust(#[case] entry: &str, #[case] image: &str, #[case] expected: bool) {
 #[case::dot_dot_path("ghcr.io/org/../other")]
 #[case::bad_ipv6("[::1")]
 fn refused_entries(#[case] entry: &str) {
-    assert!(TrustedRegistry::parse(entry).is_err(), "{entry:?} should be refused");
+    assert!(
+        TrustedRegistry::parse(entry).is_err(),
+        "{entry:?} should be refused"
+    );
 }
 
 #[rstest]
@@ -92,5 +117,8 @@ fn refused_entries(#[case] entry: &str) {
 #[case::ipv4_with_port("10.0.0.1:5000")]
 #[case::ipv6_with_port("[fd00::1]:5000")]
 fn accepted_entries(#[case] entry: &str) {
-    assert!(TrustedRegistry::parse(entry).is_ok(), "{entry:?} should be accepted");
+    assert!(
+        TrustedRegistry::parse(entry).is_ok(),
+        "{entry:?} should be accepted"
+    );
 }

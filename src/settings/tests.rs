@@ -1,1 +1,80 @@
 use super::*;
+use rstest::rstest;
+use serde_json::json;
+
+fn validate(settings: serde_json::Value) -> Result<(), String> {
+    serde_json::from_value::<Settings>(settings)
+        .map_err(|e| e.to_string())
+        .and_then(|settings| settings.validate())
+}
+
+#[rstest]
+#[case::empty(json!({}))]
+#[case::every_setting(json!({"mutate": true, "exemptNamespaces": ["kube-system", "team-*"], "trustedRegistries": ["registry.example.com", "localhost:5000", "ghcr.io/my-org", "*.dkr.ecr.eu-west-1.amazonaws.com"], "exemptDigestPinned": true}))]
+#[case::empty_lists(json!({"exemptNamespaces": [], "trustedRegistries": []}))]
+fn accepted(#[case] settings: serde_json::Value) {
+    assert_eq!(validate(settings), Ok(()));
+}
+
+#[rstest]
+#[case::unknown_key(json!({"mutat": true}), "unknown field `mutat`")]
+#[case::snake_case_key(json!({"exempt_namespaces": []}), "unknown field `exempt_namespaces`")]
+#[case::mutate_not_a_bool(json!({"mutate": "true"}), "invalid type: string \"true\", expected a boolean")]
+#[case::namespaces_not_a_list(json!({"exemptNamespaces": "kube-system"}), "invalid type: string \"kube-system\", expected a sequence")]
+#[case::registry_not_a_string(json!({"trustedRegistries": [5]}), "invalid type: integer `5`, expected a string")]
+#[case::empty_namespace(json!({"exemptNamespaces": [""]}), "exemptNamespaces[0] \"\" is empty")]
+#[case::uppercase_namespace(json!({"exemptNamespaces": ["ok", "Kube-System"]}), "exemptNamespaces[1] \"Kube-System\" is not a namespace name")]
+#[case::bare_star_namespace(json!({"exemptNamespaces": ["*"]}), "exemptNamespaces[0] \"*\" a bare \"*\" would exempt every namespace")]
+#[case::empty_registry(json!({"trustedRegistries": [""]}), "trustedRegistries[0] \"\" is empty")]
+#[case::registry_with_scheme(json!({"trustedRegistries": ["https://ghcr.io"]}), "trustedRegistries[0] \"https://ghcr.io\" has a URL scheme")]
+#[case::registry_with_tag(json!({"trustedRegistries": ["ghcr.io/org/app:1"]}), "trustedRegistries[0] \"ghcr.io/org/app:1\" has a tag")]
+#[case::registry_with_digest(json!({"trustedRegistries": ["ghcr.io/org/app@sha256:abc"]}), "has an '@'")]
+#[case::registry_uppercase_path(json!({"trustedRegistries": ["ghcr.io/MyOrg"]}), "has uppercase letters in its repository path")]
+#[case::registry_with_space(json!({"trustedRegistries": ["ghcr.io "]}), "contains white space")]
+#[case::registry_star_inside(json!({"trustedRegistries": ["registry.*.com"]}), "only subdomain wildcards")]
+#[case::registry_single_label(json!({"trustedRegistries": ["myregistry"]}), "is not a registry host")]
+fn refused(#[case] settings: serde_json::Value, #[case] expected: &str) {
+    let error = validate(settings).expect_err("must be refused");
+    assert!(
+        error.contains(expected),
+        "{error:?} should contain {expected:?}"
+    );
+}
+
+#[test]
+fn every_bad_entry_is_reported_at_once() {
+    let error = validate(
+        json!({"exemptNamespaces": ["A"], "trustedRegistries": ["ok.io", "x y", "https://z"]}),
+    )
+    .unwrap_err();
+    for part in [
+        "exemptNamespaces[0]",
+        "trustedRegistries[1]",
+        "trustedRegistries[2]",
+    ] {
+        assert!(error.contains(part), "{error}");
+    }
+    assert!(!error.contains("trustedRegistries[0]"), "{error}");
+}
+
+#[test]
+fn defaults_validate_and_trust_nothing() {
+    let settings: Settings = serde_json::from_value(json!({})).unwrap();
+    assert_eq!(settings, Settings::default());
+    assert_eq!(settings.policy().unwrap(), Policy::default());
+}
+
+#[test]
+fn setting_names_match_the_serialized_form() {
+    let serialized = serde_json::to_value(Settings::default()).unwrap();
+    let mut names: Vec<&str> = serialized
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut expected = SETTING_NAMES.to_vec();
+    names.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(names, expected);
+}
