@@ -1,0 +1,138 @@
+#!/usr/bin/env bats
+# End-to-end tests of the compiled policy, in the Kubewarden style.
+#
+# Users and release CI run them with the real kwctl and the annotated module:
+#     make e2e-tests
+# This project's CI, where kwctl cannot be installed, runs the same file with
+# its own waPC host (a drop-in for `kwctl run`):
+#     KWCTL=target/debug/policy-host POLICY=policy.wasm bats e2e.bats
+
+KWCTL="${KWCTL:-kwctl}"
+POLICY="${POLICY:-annotated-policy.wasm}"
+
+evaluate() {
+  local fixture="$1" settings="${2:-{\}}"
+  run "$KWCTL" run --request-path "test_data/$fixture" --settings-json "$settings" "$POLICY"
+}
+
+# The decoded JSON patch of the last response.
+patch_of() {
+  printf '%s' "$output" | grep -o '"patch":"[^"]*"' | cut -d'"' -f4 | base64 -d
+}
+
+@test "accepts a Pod whose containers all pull Always" {
+  evaluate pod_create_compliant.json
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"allowed":true'* ]]
+  [[ "$output" != *'"patch"'* ]]
+}
+
+@test "rejects a Pod with IfNotPresent and Never, naming each field" {
+  evaluate pod_create_if_not_present.json
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"allowed":false'* ]]
+  [[ "$output" == *'spec.containers[0].imagePullPolicy is \"IfNotPresent\"'* ]]
+  [[ "$output" == *'spec.initContainers[0].imagePullPolicy is \"Never\"'* ]]
+}
+
+@test "rejects a Deployment in validate mode" {
+  evaluate deployment_create.json
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"allowed":false'* ]]
+  [[ "$output" == *'spec.template.spec.initContainers[0].imagePullPolicy'* ]]
+}
+
+@test "mutates a Deployment: the patch only sets pull policies to Always" {
+  evaluate deployment_create.json '{"mutate": true}'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"allowed":true'* ]]
+  [[ "$output" == *'"patchType":"JSONPatch"'* ]]
+  patch="$(patch_of)"
+  [[ "$patch" == *'"path":"/spec/template/spec/initContainers/0/imagePullPolicy"'* ]]
+  [[ "$patch" == *'"path":"/spec/template/spec/containers/2/imagePullPolicy"'* ]]
+  # Every operation writes "Always" to a pull-policy field, and nothing else.
+  ops="$(printf '%s' "$patch" | grep -o '{[^{}]*}')"
+  [ "$(printf '%s\n' "$ops" | wc -l)" -eq 3 ]
+  [ -z "$(printf '%s\n' "$ops" | grep -v '"value":"Always"')" ]
+  [ -z "$(printf '%s\n' "$ops" | grep -v 'imagePullPolicy"')" ]
+}
+
+@test "mutates a CronJob's job template" {
+  evaluate cronjob_create.json '{"mutate": true}'
+  [ "$status" -eq 0 ]
+  [[ "$(patch_of)" == *'/spec/jobTemplate/spec/template/spec/containers/0/imagePullPolicy'* ]]
+}
+
+@test "mutates an image volume's pull policy" {
+  evaluate pod_create_image_volume.json '{"mutate": true}'
+  [ "$status" -eq 0 ]
+  [[ "$(patch_of)" == *'"path":"/spec/volumes/1/image/pullPolicy"'* ]]
+}
+
+@test "kubectl debug: judges only the new ephemeral container" {
+  evaluate pod_ephemeral_containers.json
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"allowed":false'* ]]
+  [[ "$output" == *'debugger-x7k2p'* ]]
+  [[ "$output" != *'debugger-old'* ]]
+}
+
+@test "mutate mode still rejects a Pod update it cannot fix" {
+  evaluate pod_update_new_image.json '{"mutate": true}'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"allowed":false'* ]]
+  [[ "$output" == *'cannot change after creation'* ]]
+}
+
+@test "mutate mode warns about a ReplicaSet instead of patching it" {
+  evaluate replicaset_create.json '{"mutate": true}'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"allowed":true'* ]]
+  [[ "$output" != *'"patch"'* ]]
+  [[ "$output" == *'ReplicaSets are not mutated'* ]]
+}
+
+@test "accepts an update that brings no new image" {
+  evaluate pod_update_labels_only.json
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"allowed":true'* ]]
+}
+
+@test "accepts requests in an exempt namespace" {
+  evaluate pod_create_if_not_present.json '{"exemptNamespaces": ["kube-system", "def*"]}'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"allowed":true'* ]]
+}
+
+@test "accepts images from a trusted registry, not from a look-alike" {
+  evaluate pod_create_trusted_registry.json '{"trustedRegistries": ["registry.example.com/shop"]}'
+  [[ "$output" == *'"allowed":true'* ]]
+  evaluate pod_create_trusted_registry.json '{"trustedRegistries": ["registry.example.com/sho", "example.com"]}'
+  [[ "$output" == *'"allowed":false'* ]]
+}
+
+@test "accepts digest-pinned images only when exemptDigestPinned is set" {
+  evaluate pod_create_digest_pinned.json '{"exemptDigestPinned": true}'
+  [[ "$output" == *'"allowed":true'* ]]
+  evaluate pod_create_digest_pinned.json
+  [[ "$output" == *'"allowed":false'* ]]
+}
+
+@test "ignores objects that make no Pods" {
+  evaluate configmap_create.json
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"allowed":true'* ]]
+}
+
+@test "refuses invalid settings, naming the entry" {
+  evaluate pod_create_compliant.json '{"trustedRegistries": ["https://ghcr.io"]}'
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'Provided settings are not valid'* ]]
+  [[ "$output" == *'trustedRegistries[0]'* ]]
+}
+
+@test "refuses unknown settings" {
+  evaluate pod_create_compliant.json '{"mutat": true}'
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'unknown field'* ]]
+}

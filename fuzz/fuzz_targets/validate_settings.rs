@@ -1,0 +1,9 @@
+//! Any bytes as the `validate_settings` payload.
+#![no_main]
+
+#[path = "../../tests/support/invariants.rs"]
+mod invariants;
+
+libfuzzer_sys::fuzz_target!(|payload: &[u8]| {
+    invariants::check_validate_settings(payload);
+});

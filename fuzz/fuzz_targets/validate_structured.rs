@@ -1,0 +1,12 @@
+//! Mostly-valid AdmissionRequests: real kinds, operations and pod specs, with
+//! hostile values where the policy reads (images, policies, wrong types).
+#![no_main]
+
+#[path = "../../tests/support/invariants.rs"]
+mod invariants;
+#[path = "../../tests/support/structured.rs"]
+mod structured;
+
+libfuzzer_sys::fuzz_target!(|input: structured::Request| {
+    invariants::check_validate(&structured::payload(&input));
+});

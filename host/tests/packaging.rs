@@ -1,0 +1,343 @@
+//! The shipped metadata, package files, examples and README agree with each
+//! other and with the code; a test fails when any of them drifts.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use always_pull_images::settings::{SETTING_NAMES, Settings};
+use policy_host::artifacthub::{Rule, parse_metadata, scaffold};
+use serde::Deserialize;
+use serde_yaml::Value;
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(common::repo_root().join(path))
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn yaml(path: &str) -> Value {
+    serde_yaml::from_str(&read(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn cargo_version() -> String {
+    let cargo = read("Cargo.toml");
+    let line = cargo.lines().find(|l| l.starts_with("version = ")).unwrap();
+    line.trim_start_matches("version = ")
+        .trim_matches('"')
+        .to_owned()
+}
+
+/// (apiGroup, resource, operation) triples of a rule list.
+fn triples(rules: &[Rule]) -> BTreeSet<(String, String, String)> {
+    let mut set = BTreeSet::new();
+    for rule in rules {
+        assert_eq!(rule.api_versions, ["v1"], "{rule:?}");
+        for group in &rule.api_groups {
+            for resource in &rule.resources {
+                for op in &rule.operations {
+                    set.insert((group.clone(), resource.clone(), op.clone()));
+                }
+            }
+        }
+    }
+    set
+}
+
+#[test]
+fn metadata_rules_are_exactly_the_handled_resources() {
+    let metadata = parse_metadata(&read("metadata.yml")).unwrap();
+    let handled = [
+        ("", "pods"),
+        ("", "pods/ephemeralcontainers"),
+        ("", "replicationcontrollers"),
+        ("apps", "deployments"),
+        ("apps", "replicasets"),
+        ("apps", "statefulsets"),
+        ("apps", "daemonsets"),
+        ("batch", "jobs"),
+        ("batch", "cronjobs"),
+    ];
+    let expected: BTreeSet<_> = handled
+        .iter()
+        .flat_map(|(g, r)| {
+            ["CREATE", "UPDATE"].map(|op| (g.to_string(), r.to_string(), op.to_string()))
+        })
+        .collect();
+    assert_eq!(triples(&metadata.rules), expected);
+    assert!(metadata.mutating);
+}
+
+#[test]
+fn metadata_declares_what_kubewarden_needs() {
+    let metadata = yaml("metadata.yml");
+    assert_eq!(metadata["backgroundAudit"], Value::Bool(true));
+    assert_eq!(metadata["executionMode"], "kubewarden-wapc");
+    assert_eq!(metadata["policyType"], "kubernetes");
+    assert_eq!(metadata["contextAwareResources"], Value::Sequence(vec![]));
+    let annotations = &metadata["annotations"];
+    for key in [
+        "io.kubewarden.policy.title",
+        "io.kubewarden.policy.description",
+        "io.kubewarden.policy.author",
+        "io.kubewarden.policy.url",
+        "io.kubewarden.policy.source",
+        "io.kubewarden.policy.license",
+        "io.kubewarden.policy.severity",
+        "io.kubewarden.policy.category",
+        "io.kubewarden.policy.ociUrl",
+        "io.kubewarden.policy.version",
+        "io.artifacthub.displayName",
+        "io.artifacthub.resources",
+        "io.artifacthub.keywords",
+    ] {
+        assert!(
+            annotations[key].as_str().is_some_and(|v| !v.is_empty()),
+            "annotation {key}"
+        );
+    }
+    let oci_url = annotations["io.kubewarden.policy.ociUrl"].as_str().unwrap();
+    assert!(
+        !oci_url.contains(':') && !oci_url.starts_with("registry://"),
+        "ociUrl has no tag or scheme"
+    );
+    assert!(
+        read("Makefile").contains(&format!("OCI_REPO ?= {oci_url}\n")),
+        "Makefile OCI_REPO"
+    );
+}
+
+#[test]
+fn the_version_agrees_everywhere() {
+    let version = cargo_version();
+    let metadata = yaml("metadata.yml");
+    assert_eq!(
+        metadata["annotations"]["io.kubewarden.policy.version"],
+        version.as_str()
+    );
+    let package = yaml("artifacthub-pkg.yml");
+    assert_eq!(package["version"], version.as_str());
+    let tag = format!(":v{version}");
+    assert!(
+        package["containersImages"][0]["image"]
+            .as_str()
+            .unwrap()
+            .ends_with(&tag)
+    );
+    for (path, policy) in examples() {
+        assert!(policy.module.ends_with(&tag), "{path}: {}", policy.module);
+    }
+    assert!(
+        read("README.md").contains(&format!("always-pull-images{tag}")),
+        "README install commands"
+    );
+}
+
+#[test]
+fn artifacthub_pkg_is_what_kwctl_scaffold_generates() {
+    let committed = read("artifacthub-pkg.yml");
+    let created_at = yaml("artifacthub-pkg.yml")["createdAt"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let generated = scaffold(
+        &read("metadata.yml"),
+        &read("questions-ui.yml"),
+        &created_at,
+    )
+    .unwrap();
+    assert_eq!(
+        committed, generated,
+        "regenerate it with `make artifacthub-pkg.yml`"
+    );
+}
+
+#[test]
+fn artifacthub_annotations_agree_with_metadata() {
+    let package = yaml("artifacthub-pkg.yml");
+    let metadata = yaml("metadata.yml");
+    let annotations = &package["annotations"];
+    assert_eq!(annotations["kubewarden/mutation"], "true");
+    assert_eq!(
+        annotations["kubewarden/resources"],
+        metadata["annotations"]["io.artifacthub.resources"]
+    );
+    let rules: Vec<Rule> =
+        serde_yaml::from_str(annotations["kubewarden/rules"].as_str().unwrap()).unwrap();
+    assert_eq!(rules, parse_metadata(&read("metadata.yml")).unwrap().rules);
+    assert_eq!(
+        annotations["kubewarden/questions-ui"].as_str().unwrap(),
+        read("questions-ui.yml")
+    );
+    assert_eq!(
+        package["name"],
+        metadata["annotations"]["io.kubewarden.policy.title"]
+    );
+    assert_eq!(
+        package["displayName"],
+        metadata["annotations"]["io.artifacthub.displayName"]
+    );
+}
+
+#[test]
+fn questions_ui_asks_for_exactly_the_settings_with_their_defaults() {
+    let questions = yaml("questions-ui.yml");
+    let defaults = serde_json::to_value(Settings::default()).unwrap();
+    let mut asked = Vec::new();
+    for question in questions["questions"].as_sequence().unwrap() {
+        let variable = question["variable"].as_str().unwrap();
+        asked.push(variable.to_owned());
+        let default: serde_json::Value =
+            serde_yaml::from_value(question["default"].clone()).unwrap();
+        assert_eq!(default, defaults[variable], "default of {variable}");
+        let expected_type = if default.is_boolean() {
+            "boolean"
+        } else {
+            "array["
+        };
+        assert_eq!(question["type"], expected_type, "type of {variable}");
+        for field in ["label", "description", "group"] {
+            assert!(
+                question[field].as_str().is_some_and(|v| !v.is_empty()),
+                "{variable} needs a {field}"
+            );
+        }
+    }
+    assert_eq!(asked, SETTING_NAMES);
+}
+
+#[test]
+fn the_readme_documents_every_setting_with_its_default() {
+    let readme = read("README.md");
+    let defaults = serde_json::to_value(Settings::default()).unwrap();
+    for name in SETTING_NAMES {
+        let row = format!("| `{name}` | `{}` |", defaults[name]);
+        assert!(
+            readme.contains(&row),
+            "README settings table needs the row starting {row}"
+        );
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct PolicyDoc {
+    kind: String,
+    spec: PolicySpec,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PolicySpec {
+    module: String,
+    mutating: bool,
+    rules: Vec<Rule>,
+    #[serde(default)]
+    settings: serde_json::Value,
+}
+
+fn examples() -> Vec<(String, PolicySpec)> {
+    let dir = common::repo_root().join("examples");
+    let mut found = Vec::new();
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    paths.sort();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for document in serde_yaml::Deserializer::from_str(&text) {
+            let doc = PolicyDoc::deserialize(document)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(
+                matches!(
+                    doc.kind.as_str(),
+                    "ClusterAdmissionPolicy" | "AdmissionPolicy"
+                ),
+                "{}",
+                doc.kind
+            );
+            found.push((path.display().to_string(), doc.spec));
+        }
+    }
+    found
+}
+
+#[test]
+fn examples_match_metadata_and_pass_the_policys_settings_validation() {
+    let examples = examples();
+    assert!(
+        examples.len() >= 5,
+        "validate, mutate, the pair and a namespaced policy"
+    );
+    let metadata_rules = triples(&parse_metadata(&read("metadata.yml")).unwrap().rules);
+    let instance = common::instance();
+    for (path, spec) in &examples {
+        assert_eq!(triples(&spec.rules), metadata_rules, "{path}: rules");
+        let mutate = spec
+            .settings
+            .get("mutate")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false);
+        assert_eq!(
+            spec.mutating, mutate,
+            "{path}: spec.mutating must agree with settings.mutate"
+        );
+        let verdict = instance.validate_settings(&spec.settings).unwrap();
+        assert!(verdict.valid, "{path}: {:?}", verdict.message);
+    }
+}
+
+/// The examples conform to the Kubewarden CRDs' required fields and enums.
+#[test]
+fn examples_use_fields_the_crds_define() {
+    let crd_path = common::repo_root()
+        .join("../shared/reference/policies.kubewarden.io_clusteradmissionpolicies.yaml");
+    let Ok(crd_text) = std::fs::read_to_string(&crd_path) else {
+        // The reference CRDs sit beside the repository in this project's workspace only.
+        return;
+    };
+    let crd: Value = serde_yaml::from_str(&crd_text).unwrap();
+    let versions = crd["spec"]["versions"].as_sequence().unwrap();
+    let v1 = versions.iter().find(|v| v["name"] == "v1").unwrap();
+    let spec_schema = &v1["schema"]["openAPIV3Schema"]["properties"]["spec"];
+    let known: BTreeSet<&str> = spec_schema["properties"]
+        .as_mapping()
+        .unwrap()
+        .keys()
+        .filter_map(Value::as_str)
+        .collect();
+    let required: Vec<&str> = spec_schema["required"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for path in std::fs::read_dir(common::repo_root().join("examples"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+    {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for document in serde_yaml::Deserializer::from_str(&text) {
+            let doc = Value::deserialize(document).unwrap();
+            assert_eq!(doc["apiVersion"], "policies.kubewarden.io/v1");
+            let spec = doc["spec"].as_mapping().unwrap();
+            for key in spec.keys().filter_map(Value::as_str) {
+                assert!(
+                    known.contains(key),
+                    "{}: spec.{key} is not in the CRD",
+                    path.display()
+                );
+            }
+            for key in &required {
+                assert!(
+                    spec.contains_key(*key),
+                    "{}: spec.{key} is required",
+                    path.display()
+                );
+            }
+            let mode = doc["spec"]["mode"].as_str().unwrap_or("protect");
+            assert!(["protect", "monitor"].contains(&mode));
+        }
+    }
+}
