@@ -9,7 +9,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
-OCI_REPO ?= ghcr.io/kubewarden/policies/always-pull-images
+OCI_REPO ?= ghcr.io/always-pull-images/policies/always-pull-images
 KWCTL ?= kwctl
 HOST := target/debug/policy-host
 WASM_TARGET := wasm32-wasip1
