@@ -41,6 +41,8 @@ pub enum MutationError {
     Misplaced { at: usize },
     #[error("internal error: the mutated object is not valid JSON")]
     InvalidOutput,
+    #[error("the object holds a \\u escape of a lone UTF-16 surrogate, which is no Unicode text; it cannot be returned mutated")]
+    LoneSurrogate,
 }
 
 /// Applies `edits` (in any order, not overlapping) to `text`.
@@ -74,6 +76,37 @@ pub fn apply(text: &str, edits: impl IntoIterator<Item = Edit>) -> Result<String
     Ok(out)
 }
 
+/// Whether JSON text holds a `\\u` escape of a lone UTF-16 surrogate: valid
+/// JSON grammar, but no Unicode string, so the policy server could not read an
+/// object that carries one. The policy server never sends such text; a request
+/// that does is refused rather than echoed.
+pub fn has_lone_surrogate(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let unit = |at: usize| -> Option<u16> {
+        let hex = bytes.get(at..at + 4)?;
+        u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
+    };
+    let mut i = 0;
+    while let Some(offset) = bytes.get(i..).and_then(|rest| rest.iter().position(|b| *b == b'\\')) {
+        i += offset;
+        match bytes.get(i + 1) {
+            Some(b'u') => match unit(i + 2) {
+                Some(0xD800..=0xDBFF) => {
+                    let low = (bytes.get(i + 6..i + 8) == Some(b"\\u")).then(|| unit(i + 8)).flatten();
+                    if !matches!(low, Some(0xDC00..=0xDFFF)) {
+                        return true;
+                    }
+                    i += 12;
+                }
+                Some(0xDC00..=0xDFFF) => return true,
+                _ => i += 6,
+            },
+            _ => i += 2,
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +130,21 @@ mod tests {
             apply(text, edits).unwrap(),
             r#"{"a":{"image":"x","imagePullPolicy":"Always"},"b":{"image":"y","imagePullPolicy":"Always"} }"#
         );
+    }
+
+    #[test]
+    fn lone_surrogate_escapes_are_found() {
+        for (text, lone) in [
+            (r#"{"a":"\ud83d\ude00"}"#, false),
+            (r#"{"a":"\u00e9 \\ud800"}"#, false),
+            (r#"{"a":"x\ud800"}"#, true),
+            (r#"{"a":"\ude00"}"#, true),
+            (r#"{"a":"\ud800\u0041"}"#, true),
+            (r#"{"a":"\uD83D"}"#, true),
+            ("plain", false),
+        ] {
+            assert_eq!(has_lone_surrogate(text), lone, "{text}");
+        }
     }
 
     #[test]

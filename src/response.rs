@@ -127,6 +127,9 @@ fn mutated(
     violations: &[Violation<'_, '_>],
 ) -> Result<Box<RawValue>, MutationError> {
     let text = mutation::apply(object_text, violations.iter().map(|v| v.entry.edit))?;
+    if mutation::has_lone_surrogate(&text) {
+        return Err(MutationError::LoneSurrogate);
+    }
     // Re-validating the edited text keeps a bug from ever emitting broken JSON.
     RawValue::from_string(text).map_err(|_| MutationError::InvalidOutput)
 }

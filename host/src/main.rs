@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 const USAGE: &str = "usage:
   policy-host run --request-path FILE [--settings-json JSON | --settings-path FILE] POLICY.wasm
   policy-host demo POLICY.wasm
-  policy-host scaffold-artifacthub [--created-at RFC3339]   (reads metadata.yml, questions-ui.yml)";
+  policy-host scaffold-artifacthub [--created-at RFC3339]   (reads metadata.yml, questions-ui.yml)
+  policy-host bench-report [CRITERION_DIR]                    (after `make bench`)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("demo") => demo(&args[1..]),
         Some("scaffold-artifacthub") => scaffold_artifacthub(&args[1..]),
+        Some("bench-report") => bench_report(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -217,4 +219,40 @@ fn now_rfc3339() -> String {
         rest / 60 % 60,
         rest % 60
     )
+}
+
+/// The median (ns) of one criterion benchmark, from its estimates file.
+fn median_ns(dir: &Path) -> Option<f64> {
+    let text = std::fs::read_to_string(dir.join("new/estimates.json")).ok()?;
+    let estimates: Value = serde_json::from_str(&text).ok()?;
+    estimates["median"]["point_estimate"].as_f64()
+}
+
+/// Prints the wasm benchmark medians as ratios to the baseline policy.
+fn bench_report(args: &[String]) -> Result<(), String> {
+    let dir = PathBuf::from(args.first().map_or("target/criterion", String::as_str));
+    let mut groups: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e} (run `make bench` first)", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("wasm_")))
+        .collect();
+    groups.sort();
+    let micros = |ns: f64| format!("{:.1} µs", ns / 1000.0);
+    println!("| scenario | baseline (parse + read one field) | always-pull-images | ratio | native `validate` |");
+    println!("|---|---:|---:|---:|---:|");
+    let mut per_scenario = std::collections::BTreeMap::new();
+    for group in &groups {
+        let name = group.file_name().and_then(|n| n.to_str()).unwrap_or_default().trim_start_matches("wasm_").to_owned();
+        let (Some(policy), Some(baseline)) = (median_ns(&group.join("policy")), median_ns(&group.join("baseline"))) else {
+            continue;
+        };
+        let native = median_ns(&dir.join("native_validate").join(&name)).map_or("–".to_owned(), micros);
+        println!("| {name} | {} | {} | {:.2}x | {native} |", micros(baseline), micros(policy), policy / baseline);
+        per_scenario.insert(name, policy);
+    }
+    if let (Some(one), Some(hundred)) = (per_scenario.get("pod_1_container"), per_scenario.get("pod_100_containers")) {
+        println!("\nCost per extra container (wasm, (100 containers - 1 container) / 99): {:.2} µs", (hundred - one) / 99.0 / 1000.0);
+    }
+    Ok(())
 }

@@ -9,47 +9,72 @@ use serde_json::Value;
 pub fn check_validate(payload: &[u8]) -> Value {
     let answer = always_pull_images::evaluation::validate(payload);
     let response: Value = serde_json::from_slice(&answer).expect("the response is JSON");
-    let accepted = response["accepted"]
-        .as_bool()
-        .expect("`accepted` is a bool");
+    let accepted = response["accepted"].as_bool().expect("`accepted` is a bool");
     if !accepted {
-        let message = response["message"]
-            .as_str()
-            .expect("a rejection has a message");
+        let message = response["message"].as_str().expect("a rejection has a message");
         assert!(!message.is_empty(), "a rejection explains itself");
-        assert!(
-            response.get("mutated_object").is_none(),
-            "a rejection never mutates"
-        );
+        assert!(response.get("mutated_object").is_none(), "a rejection never mutates");
     }
     if let Some(mutated) = response.get("mutated_object") {
-        let request: Value =
-            serde_json::from_slice(payload).expect("a mutation implies a readable payload");
-        let original = &request["request"]["object"];
-        assert_only_pull_policies_changed(original, mutated, "$");
+        // Only the request's object needs to be Unicode JSON: other members may
+        // hold anything JSON's grammar allows (lone surrogate escapes, say).
+        // Members the policy skips may even hold invalid UTF-8; the object cannot.
+        let text = String::from_utf8_lossy(payload);
+        let envelope: Envelope<'_> = serde_json::from_str(&text).expect("a mutation implies a readable payload");
+        let request: RequestObject<'_> = serde_json::from_str(envelope.request.get()).expect("a request object");
+        let original: Value = serde_json::from_str(request.object.get()).expect("a mutated object is Unicode JSON");
+        assert_only_pull_policies_changed(&original, mutated, "$");
         // Mutating the mutated object again changes nothing and passes validation.
-        let mut again = request.clone();
-        again["request"]["object"] = mutated.clone();
+        let mut request: Value = serde_json::from_str(envelope.request.get()).unwrap_or_else(|_| {
+            serde_json::from_str(&request_without_extras(envelope.request.get())).unwrap_or(Value::Null)
+        });
+        request["object"] = mutated.clone();
+        let settings: Value = envelope.settings.and_then(|s| serde_json::from_str(s.get()).ok()).unwrap_or(Value::Null);
         for mode in [true, false] {
-            if let Some(settings) = again.get_mut("settings").and_then(Value::as_object_mut) {
-                settings.insert("mutate".into(), Value::Bool(mode));
+            let mut settings = settings.clone();
+            if let Some(map) = settings.as_object_mut() {
+                map.insert("mutate".into(), Value::Bool(mode));
             }
-            let second: Value = serde_json::from_slice(&always_pull_images::evaluation::validate(
-                again.to_string().as_bytes(),
-            ))
-            .unwrap();
-            assert_eq!(
-                second["accepted"],
-                Value::Bool(true),
-                "mutated output rejected: {second}"
-            );
-            assert!(
-                second.get("mutated_object").is_none(),
-                "mutation is not a fixed point"
-            );
+            let again = serde_json::json!({"request": request, "settings": settings}).to_string();
+            let second: Value = serde_json::from_slice(&always_pull_images::evaluation::validate(again.as_bytes())).unwrap();
+            assert_eq!(second["accepted"], Value::Bool(true), "mutated output rejected: {second}");
+            assert!(second.get("mutated_object").is_none(), "mutation is not a fixed point");
         }
     }
     response
+}
+
+/// The request members the policy reads, when others cannot become a Value.
+fn request_without_extras(request: &str) -> String {
+    #[derive(serde::Deserialize, serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Kept<'a> {
+        #[serde(borrow)]
+        kind: Option<&'a serde_json::value::RawValue>,
+        #[serde(borrow, default)]
+        sub_resource: Option<&'a serde_json::value::RawValue>,
+        #[serde(borrow, default)]
+        namespace: Option<&'a serde_json::value::RawValue>,
+        #[serde(borrow, default)]
+        operation: Option<&'a serde_json::value::RawValue>,
+        #[serde(borrow, default)]
+        old_object: Option<&'a serde_json::value::RawValue>,
+    }
+    serde_json::from_str::<Kept<'_>>(request).map_or_else(|_| "{}".to_owned(), |k| serde_json::to_string(&k).unwrap())
+}
+
+#[derive(serde::Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow)]
+    request: &'a serde_json::value::RawValue,
+    #[serde(borrow, default)]
+    settings: Option<&'a serde_json::value::RawValue>,
+}
+
+#[derive(serde::Deserialize)]
+struct RequestObject<'a> {
+    #[serde(borrow)]
+    object: &'a serde_json::value::RawValue,
 }
 
 /// `mutated` equals `original` but for pull-policy members set to "Always".
