@@ -15,20 +15,50 @@ fn fixture(name: &str) -> Value {
 }
 
 fn payload(name: &str, settings: Value) -> Vec<u8> {
-    json!({"request": fixture(name), "settings": settings}).to_string().into_bytes()
+    json!({"request": fixture(name), "settings": settings})
+        .to_string()
+        .into_bytes()
 }
 
 /// (scenario, fixture, settings): the same list as the wasm benchmark.
 fn scenarios() -> Vec<(&'static str, &'static str, Value)> {
     vec![
-        ("pod_1_container", "pod_create_one_container.json", json!({})),
+        (
+            "pod_1_container",
+            "pod_create_one_container.json",
+            json!({}),
+        ),
         ("pod_2_containers", "pod_create_compliant.json", json!({})),
-        ("deployment_3c_2i_validate", "deployment_create.json", json!({})),
-        ("deployment_3c_2i_mutate", "deployment_create.json", json!({"mutate": true})),
-        ("pod_100_containers", "pod_create_100_containers.json", json!({})),
-        ("exempt_namespace", "pod_create_if_not_present.json", json!({"exemptNamespaces": ["kube-system", "default"]})),
-        ("update_no_new_image", "pod_update_labels_only.json", json!({})),
-        ("trusted_registry", "pod_create_trusted_registry.json", json!({"trustedRegistries": ["registry.example.com"]})),
+        (
+            "deployment_3c_2i_validate",
+            "deployment_create.json",
+            json!({}),
+        ),
+        (
+            "deployment_3c_2i_mutate",
+            "deployment_create.json",
+            json!({"mutate": true}),
+        ),
+        (
+            "pod_100_containers",
+            "pod_create_100_containers.json",
+            json!({}),
+        ),
+        (
+            "exempt_namespace",
+            "pod_create_if_not_present.json",
+            json!({"exemptNamespaces": ["kube-system", "default"]}),
+        ),
+        (
+            "update_no_new_image",
+            "pod_update_labels_only.json",
+            json!({}),
+        ),
+        (
+            "trusted_registry",
+            "pod_create_trusted_registry.json",
+            json!({"trustedRegistries": ["registry.example.com"]}),
+        ),
     ]
 }
 
@@ -36,7 +66,9 @@ fn validate(c: &mut Criterion) {
     let mut group = c.benchmark_group("native_validate");
     for (name, fixture, settings) in scenarios() {
         let payload = payload(fixture, settings);
-        group.bench_function(name, |b| b.iter(|| always_pull_images::evaluation::validate(black_box(&payload))));
+        group.bench_function(name, |b| {
+            b.iter(|| always_pull_images::evaluation::validate(black_box(&payload)))
+        });
     }
     group.finish();
 }
@@ -44,16 +76,30 @@ fn validate(c: &mut Criterion) {
 fn parts(c: &mut Criterion) {
     let mut group = c.benchmark_group("native_parts");
     for (name, fixture, kind) in [
-        ("read_deployment", "deployment_create.json", WorkloadKind::Deployment),
-        ("read_pod_100_containers", "pod_create_100_containers.json", WorkloadKind::Pod),
+        (
+            "read_deployment",
+            "deployment_create.json",
+            WorkloadKind::Deployment,
+        ),
+        (
+            "read_pod_100_containers",
+            "pod_create_100_containers.json",
+            WorkloadKind::Pod,
+        ),
     ] {
         let object = fixture_object(fixture);
-        group.bench_function(name, |b| b.iter(|| pod_spec::read(kind, black_box(&object)).unwrap()));
+        group.bench_function(name, |b| {
+            b.iter(|| pod_spec::read(kind, black_box(&object)).unwrap())
+        });
     }
     let object = fixture_object("deployment_create.json");
     let workload = pod_spec::read(WorkloadKind::Deployment, &object).unwrap();
     let policy = Settings::default().policy().unwrap();
-    let target = Target { kind: WorkloadKind::Deployment, operation: Operation::Create, ephemeral_containers: false };
+    let target = Target {
+        kind: WorkloadKind::Deployment,
+        operation: Operation::Create,
+        ephemeral_containers: false,
+    };
     group.bench_function("decide_deployment", |b| {
         b.iter(|| decision::decide(target, black_box(&workload), None, &policy))
     });

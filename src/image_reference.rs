@@ -176,7 +176,7 @@ fn split_docker_domain(image: &str) -> (&str, Cow<'_, str>) {
 }
 
 /// Whether the runtime reads a first path component as a registry host.
-pub fn is_registry_host_component(component: &str) -> bool {
+fn is_registry_host_component(component: &str) -> bool {
     component.contains(['.', ':'])
         || component == "localhost"
         || component.chars().any(char::is_uppercase)

@@ -45,6 +45,16 @@ impl<'a> Member<'a> {
     }
 }
 
+impl<'a> Scalar<'a> {
+    /// The string, if the member holds one.
+    pub fn into_str(self) -> Option<Cow<'a, str>> {
+        match self {
+            Scalar::Str(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// The JSON type of a raw value, for messages. serde_json hands out raw values
 /// without surrounding white space, so the first byte decides.
 pub fn type_name(raw: &RawValue) -> &'static str {

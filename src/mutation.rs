@@ -41,7 +41,9 @@ pub enum MutationError {
     Misplaced { at: usize },
     #[error("internal error: the mutated object is not valid JSON")]
     InvalidOutput,
-    #[error("the object holds a \\u escape of a lone UTF-16 surrogate, which is no Unicode text; it cannot be returned mutated")]
+    #[error(
+        "the object holds a \\u escape of a lone UTF-16 surrogate, which is no Unicode text; it cannot be returned mutated"
+    )]
     LoneSurrogate,
 }
 
@@ -87,12 +89,17 @@ pub fn has_lone_surrogate(text: &str) -> bool {
         u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
     };
     let mut i = 0;
-    while let Some(offset) = bytes.get(i..).and_then(|rest| rest.iter().position(|b| *b == b'\\')) {
+    while let Some(offset) = bytes
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|b| *b == b'\\'))
+    {
         i += offset;
         match bytes.get(i + 1) {
             Some(b'u') => match unit(i + 2) {
                 Some(0xD800..=0xDBFF) => {
-                    let low = (bytes.get(i + 6..i + 8) == Some(b"\\u")).then(|| unit(i + 8)).flatten();
+                    let low = (bytes.get(i + 6..i + 8) == Some(b"\\u"))
+                        .then(|| unit(i + 8))
+                        .flatten();
                     if !matches!(low, Some(0xDC00..=0xDFFF)) {
                         return true;
                     }

@@ -442,19 +442,6 @@ fn offset_in(text: &str, value: &RawValue) -> Result<usize, ReadError> {
     }
 }
 
-trait IntoStr<'a> {
-    fn into_str(self) -> Option<Cow<'a, str>>;
-}
-
-impl<'a> IntoStr<'a> for Scalar<'a> {
-    fn into_str(self) -> Option<Cow<'a, str>> {
-        match self {
-            Scalar::Str(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
 // The shapes the policy reads; every other member is skipped unread.
 
 #[derive(Deserialize, Default)]

@@ -1,6 +1,8 @@
 //! Real-shaped AdmissionRequests from `test_data/`, judged through the policy's
 //! `validate` entry point with the SDK's `Testcase`.
 
+mod support;
+
 use always_pull_images::settings::Settings;
 use kubewarden_policy_sdk::response::ValidationResponse;
 use kubewarden_policy_sdk::test::Testcase;
@@ -201,35 +203,7 @@ fn mutate_mode_patches_every_non_compliant_entry(
         "{:?}",
         response.warnings
     );
-    assert_only_pull_policies_differ(&original, &mutated, "$");
-}
-
-/// The two objects are equal once every pull-policy member is removed.
-fn assert_only_pull_policies_differ(original: &Value, mutated: &Value, at: &str) {
-    match (original, mutated) {
-        (Value::Object(a), Value::Object(b)) => {
-            let keys = |m: &serde_json::Map<String, Value>| {
-                let mut keys: Vec<String> = m
-                    .keys()
-                    .filter(|k| *k != "imagePullPolicy" && *k != "pullPolicy")
-                    .cloned()
-                    .collect();
-                keys.sort();
-                keys
-            };
-            assert_eq!(keys(a), keys(b), "members differ at {at}");
-            for key in keys(a) {
-                assert_only_pull_policies_differ(&a[&key], &b[&key], &format!("{at}.{key}"));
-            }
-        }
-        (Value::Array(a), Value::Array(b)) => {
-            assert_eq!(a.len(), b.len(), "length differs at {at}");
-            for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                assert_only_pull_policies_differ(x, y, &format!("{at}[{i}]"));
-            }
-        }
-        (a, b) => assert_eq!(a, b, "value differs at {at}"),
-    }
+    support::invariants::assert_only_pull_policies_changed(&original, &mutated, "$");
 }
 
 #[test]

@@ -7,7 +7,11 @@ mod support;
 #[test]
 fn every_malformed_payload_gets_the_expected_clean_answer() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/malformed");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     paths.sort();
     assert!(paths.len() >= 40, "the corpus shrank");
     for path in paths {
@@ -15,7 +19,14 @@ fn every_malformed_payload_gets_the_expected_clean_answer() {
         let payload = std::fs::read(&path).unwrap();
         let response = support::invariants::check_validate(&payload);
         let expected = name.starts_with("accept-");
-        assert!(expected || name.starts_with("reject-"), "{name}: name it accept-… or reject-…");
-        assert_eq!(response["accepted"], expected, "{name}: {}", response["message"]);
+        assert!(
+            expected || name.starts_with("reject-"),
+            "{name}: name it accept-… or reject-…"
+        );
+        assert_eq!(
+            response["accepted"], expected,
+            "{name}: {}",
+            response["message"]
+        );
     }
 }

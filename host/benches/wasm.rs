@@ -12,39 +12,67 @@ use policy_host::Policy;
 use serde_json::{Value, json};
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn module(variable: &str, default: &str) -> Policy {
-    let path = std::env::var_os(variable).map(PathBuf::from).unwrap_or_else(|| root().join(default));
+    let path = std::env::var_os(variable)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join(default));
     Policy::load(&path).unwrap_or_else(|e| panic!("{}: {e} (run `make bench`)", path.display()))
 }
 
 fn payload(name: &str, settings: Value) -> Vec<u8> {
     let text = std::fs::read_to_string(root().join("test_data").join(name)).unwrap();
     let request: Value = serde_json::from_str(&text).unwrap();
-    json!({"request": request, "settings": settings}).to_string().into_bytes()
+    json!({"request": request, "settings": settings})
+        .to_string()
+        .into_bytes()
 }
 
 pub const SCENARIOS: [(&str, &str, &str); 8] = [
     ("pod_1_container", "pod_create_one_container.json", "{}"),
     ("pod_2_containers", "pod_create_compliant.json", "{}"),
     ("deployment_3c_2i_validate", "deployment_create.json", "{}"),
-    ("deployment_3c_2i_mutate", "deployment_create.json", r#"{"mutate": true}"#),
+    (
+        "deployment_3c_2i_mutate",
+        "deployment_create.json",
+        r#"{"mutate": true}"#,
+    ),
     ("pod_100_containers", "pod_create_100_containers.json", "{}"),
-    ("exempt_namespace", "pod_create_if_not_present.json", r#"{"exemptNamespaces": ["kube-system", "default"]}"#),
+    (
+        "exempt_namespace",
+        "pod_create_if_not_present.json",
+        r#"{"exemptNamespaces": ["kube-system", "default"]}"#,
+    ),
     ("update_no_new_image", "pod_update_labels_only.json", "{}"),
-    ("trusted_registry", "pod_create_trusted_registry.json", r#"{"trustedRegistries": ["registry.example.com"]}"#),
+    (
+        "trusted_registry",
+        "pod_create_trusted_registry.json",
+        r#"{"trustedRegistries": ["registry.example.com"]}"#,
+    ),
 ];
 
 fn wasm(c: &mut Criterion) {
     let policy = module("POLICY_WASM", "policy.wasm").instantiate().unwrap();
-    let baseline = module("BASELINE_WASM", "target/wasm32-wasip1/release/baseline_policy.wasm").instantiate().unwrap();
+    let baseline = module(
+        "BASELINE_WASM",
+        "target/wasm32-wasip1/release/baseline_policy.wasm",
+    )
+    .instantiate()
+    .unwrap();
     for (name, fixture, settings) in SCENARIOS {
         let payload = payload(fixture, serde_json::from_str(settings).unwrap());
         let mut group = c.benchmark_group(format!("wasm_{name}"));
-        group.bench_function("policy", |b| b.iter(|| policy.call("validate", black_box(&payload)).unwrap()));
-        group.bench_function("baseline", |b| b.iter(|| baseline.call("validate", black_box(&payload)).unwrap()));
+        group.bench_function("policy", |b| {
+            b.iter(|| policy.call("validate", black_box(&payload)).unwrap())
+        });
+        group.bench_function("baseline", |b| {
+            b.iter(|| baseline.call("validate", black_box(&payload)).unwrap())
+        });
         group.finish();
     }
 }

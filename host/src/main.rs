@@ -235,24 +235,50 @@ fn bench_report(args: &[String]) -> Result<(), String> {
         .map_err(|e| format!("{}: {e} (run `make bench` first)", dir.display()))?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("wasm_")))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("wasm_"))
+        })
         .collect();
     groups.sort();
     let micros = |ns: f64| format!("{:.1} µs", ns / 1000.0);
-    println!("| scenario | baseline (parse + read one field) | always-pull-images | ratio | native `validate` |");
+    println!(
+        "| scenario | baseline (parse + read one field) | always-pull-images | ratio | native `validate` |"
+    );
     println!("|---|---:|---:|---:|---:|");
     let mut per_scenario = std::collections::BTreeMap::new();
     for group in &groups {
-        let name = group.file_name().and_then(|n| n.to_str()).unwrap_or_default().trim_start_matches("wasm_").to_owned();
-        let (Some(policy), Some(baseline)) = (median_ns(&group.join("policy")), median_ns(&group.join("baseline"))) else {
+        let name = group
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .trim_start_matches("wasm_")
+            .to_owned();
+        let (Some(policy), Some(baseline)) = (
+            median_ns(&group.join("policy")),
+            median_ns(&group.join("baseline")),
+        ) else {
             continue;
         };
-        let native = median_ns(&dir.join("native_validate").join(&name)).map_or("–".to_owned(), micros);
-        println!("| {name} | {} | {} | {:.2}x | {native} |", micros(baseline), micros(policy), policy / baseline);
+        let native =
+            median_ns(&dir.join("native_validate").join(&name)).map_or("–".to_owned(), micros);
+        println!(
+            "| {name} | {} | {} | {:.2}x | {native} |",
+            micros(baseline),
+            micros(policy),
+            policy / baseline
+        );
         per_scenario.insert(name, policy);
     }
-    if let (Some(one), Some(hundred)) = (per_scenario.get("pod_1_container"), per_scenario.get("pod_100_containers")) {
-        println!("\nCost per extra container (wasm, (100 containers - 1 container) / 99): {:.2} µs", (hundred - one) / 99.0 / 1000.0);
+    if let (Some(one), Some(hundred)) = (
+        per_scenario.get("pod_1_container"),
+        per_scenario.get("pod_100_containers"),
+    ) {
+        println!(
+            "\nCost per extra container (wasm, (100 containers - 1 container) / 99): {:.2} µs",
+            (hundred - one) / 99.0 / 1000.0
+        );
     }
     Ok(())
 }

@@ -12,5 +12,9 @@ fn policy_wasm_fits_the_size_budget() {
     let path = common::policy_wasm_path();
     let size = std::fs::metadata(&path).unwrap().len();
     eprintln!("{}: {size} bytes", path.display());
-    assert!(size <= BUDGET_BYTES, "{} is {size} bytes, over the {BUDGET_BYTES}-byte budget", path.display());
+    assert!(
+        size <= BUDGET_BYTES,
+        "{} is {size} bytes, over the {BUDGET_BYTES}-byte budget",
+        path.display()
+    );
 }

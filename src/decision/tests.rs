@@ -209,116 +209,61 @@ fn updates_without_a_new_image_are_accepted(#[case] kind: WorkloadKind) {
     assert_eq!(decision, Decision::Accept(Accepted::NoNewImage));
 }
 
-#[test]
-fn an_update_without_old_object_is_judged_as_a_create() {
-    let new = workload(
-        WorkloadKind::Deployment,
-        vec![container(0, "nginx:1.25", Some("IfNotPresent"))],
-    );
-    let decision = decide(
-        update(WorkloadKind::Deployment),
-        &new,
-        None,
-        &policy(serde_json::json!({})),
-    );
-    assert_eq!(verdict(&decision), ("reject", vec![(C, 0)]));
+/// (image, declared policy) of each container.
+type Containers = &'static [(&'static str, Option<&'static str>)];
+
+fn containers(kind: WorkloadKind, list: Containers) -> Workload<'static> {
+    workload(
+        kind,
+        list.iter()
+            .enumerate()
+            .map(|(i, (image, policy))| container(i, image, *policy))
+            .collect(),
+    )
 }
 
-#[test]
-fn a_pod_update_judges_only_the_entries_with_a_new_image() {
-    let old = workload(
-        WorkloadKind::Pod,
-        vec![
-            container(0, "nginx:1.25", Some("IfNotPresent")),
-            container(1, "redis:7", Some("IfNotPresent")),
-        ],
-    );
-    let new = workload(
-        WorkloadKind::Pod,
-        vec![
-            container(0, "nginx:1.25", Some("IfNotPresent")),
-            container(1, "redis:7.2", Some("IfNotPresent")),
-        ],
-    );
-    let decision = decide(
-        update(WorkloadKind::Pod),
-        &new,
-        Some(&old),
-        &policy(serde_json::json!({})),
-    );
-    assert_eq!(verdict(&decision), ("reject", vec![(C, 1)]));
-}
+const OLD: Containers = &[
+    ("nginx:1.25", Some("IfNotPresent")),
+    ("redis:7", Some("IfNotPresent")),
+];
 
-#[test]
-fn a_pod_update_is_rejected_even_in_mutate_mode_because_pull_policies_are_immutable() {
-    let old = workload(
-        WorkloadKind::Pod,
-        vec![container(0, "nginx:1.25", Some("IfNotPresent"))],
-    );
-    let new = workload(
-        WorkloadKind::Pod,
-        vec![container(0, "nginx:1.26", Some("IfNotPresent"))],
-    );
+#[rstest]
+#[case::pod_update_judges_only_entries_with_a_new_image(
+    WorkloadKind::Pod, Some(OLD), &[("nginx:1.25", Some("IfNotPresent")), ("redis:7.2", Some("IfNotPresent"))], false,
+    ("reject", vec![(C, 1)])
+)]
+#[case::pod_update_with_a_compliant_new_image_is_accepted(
+    WorkloadKind::Pod, Some(OLD), &[("nginx:1.25", Some("IfNotPresent")), ("redis:7.2", Some("Always"))], false,
+    ("accept", vec![])
+)]
+#[case::pod_update_is_rejected_in_mutate_mode_too_as_pull_policies_are_immutable(
+    WorkloadKind::Pod, Some(OLD), &[("nginx:1.26", Some("IfNotPresent")), ("redis:7", Some("IfNotPresent"))], true,
+    ("reject: recreate the pod", vec![(C, 0)])
+)]
+#[case::workload_update_with_a_new_image_judges_the_whole_template(
+    WorkloadKind::Deployment, Some(OLD), &[("nginx:1.25", Some("IfNotPresent")), ("redis:7.2", Some("Always"))], true,
+    ("mutate", vec![(C, 0)])
+)]
+#[case::update_without_old_object_is_judged_as_a_create(
+    WorkloadKind::Deployment, None, &[("nginx:1.25", Some("IfNotPresent"))], false,
+    ("reject", vec![(C, 0)])
+)]
+fn updates_with_a_new_image(
+    #[case] kind: WorkloadKind,
+    #[case] old: Option<Containers>,
+    #[case] new: Containers,
+    #[case] mutate: bool,
+    #[case] expected: (&str, Vec<(EntryList, usize)>),
+) {
+    let old = old.map(|old| containers(kind, old));
+    let new = containers(kind, new);
     let decision = decide(
-        update(WorkloadKind::Pod),
+        update(kind),
         &new,
-        Some(&old),
-        &policy(serde_json::json!({"mutate": true})),
+        old.as_ref(),
+        &policy(serde_json::json!({"mutate": mutate})),
     );
-    assert_eq!(
-        verdict(&decision),
-        ("reject: recreate the pod", vec![(C, 0)])
-    );
-}
-
-#[test]
-fn a_pod_update_whose_new_image_complies_is_accepted() {
-    let old = workload(
-        WorkloadKind::Pod,
-        vec![
-            container(0, "nginx:1.25", Some("IfNotPresent")),
-            container(1, "redis:7", Some("IfNotPresent")),
-        ],
-    );
-    let new = workload(
-        WorkloadKind::Pod,
-        vec![
-            container(0, "nginx:1.25", Some("IfNotPresent")),
-            container(1, "redis:7.2", Some("Always")),
-        ],
-    );
-    let decision = decide(
-        update(WorkloadKind::Pod),
-        &new,
-        Some(&old),
-        &policy(serde_json::json!({})),
-    );
-    assert_eq!(decision, Decision::Accept(Accepted::Compliant));
-}
-
-#[test]
-fn a_workload_update_with_a_new_image_judges_the_whole_template() {
-    let old = workload(
-        WorkloadKind::Deployment,
-        vec![
-            container(0, "nginx:1.25", Some("IfNotPresent")),
-            container(1, "redis:7", Some("Always")),
-        ],
-    );
-    let new = workload(
-        WorkloadKind::Deployment,
-        vec![
-            container(0, "nginx:1.25", Some("IfNotPresent")),
-            container(1, "redis:7.2", Some("Always")),
-        ],
-    );
-    let decision = decide(
-        update(WorkloadKind::Deployment),
-        &new,
-        Some(&old),
-        &policy(serde_json::json!({"mutate": true})),
-    );
-    assert_eq!(verdict(&decision), ("mutate", vec![(C, 0)]));
+    assert_eq!(verdict(&decision), expected);
 }
 
 #[rstest]

@@ -9,36 +9,60 @@ use serde_json::Value;
 pub fn check_validate(payload: &[u8]) -> Value {
     let answer = always_pull_images::evaluation::validate(payload);
     let response: Value = serde_json::from_slice(&answer).expect("the response is JSON");
-    let accepted = response["accepted"].as_bool().expect("`accepted` is a bool");
+    let accepted = response["accepted"]
+        .as_bool()
+        .expect("`accepted` is a bool");
     if !accepted {
-        let message = response["message"].as_str().expect("a rejection has a message");
+        let message = response["message"]
+            .as_str()
+            .expect("a rejection has a message");
         assert!(!message.is_empty(), "a rejection explains itself");
-        assert!(response.get("mutated_object").is_none(), "a rejection never mutates");
+        assert!(
+            response.get("mutated_object").is_none(),
+            "a rejection never mutates"
+        );
     }
     if let Some(mutated) = response.get("mutated_object") {
         // Only the request's object needs to be Unicode JSON: other members may
         // hold anything JSON's grammar allows (lone surrogate escapes, say).
         // Members the policy skips may even hold invalid UTF-8; the object cannot.
         let text = String::from_utf8_lossy(payload);
-        let envelope: Envelope<'_> = serde_json::from_str(&text).expect("a mutation implies a readable payload");
-        let request: RequestObject<'_> = serde_json::from_str(envelope.request.get()).expect("a request object");
-        let original: Value = serde_json::from_str(request.object.get()).expect("a mutated object is Unicode JSON");
+        let envelope: Envelope<'_> =
+            serde_json::from_str(&text).expect("a mutation implies a readable payload");
+        let request: RequestObject<'_> =
+            serde_json::from_str(envelope.request.get()).expect("a request object");
+        let original: Value =
+            serde_json::from_str(request.object.get()).expect("a mutated object is Unicode JSON");
         assert_only_pull_policies_changed(&original, mutated, "$");
         // Mutating the mutated object again changes nothing and passes validation.
-        let mut request: Value = serde_json::from_str(envelope.request.get()).unwrap_or_else(|_| {
-            serde_json::from_str(&request_without_extras(envelope.request.get())).unwrap_or(Value::Null)
-        });
+        let mut request: Value =
+            serde_json::from_str(envelope.request.get()).unwrap_or_else(|_| {
+                serde_json::from_str(&request_without_extras(envelope.request.get()))
+                    .unwrap_or(Value::Null)
+            });
         request["object"] = mutated.clone();
-        let settings: Value = envelope.settings.and_then(|s| serde_json::from_str(s.get()).ok()).unwrap_or(Value::Null);
+        let settings: Value = envelope
+            .settings
+            .and_then(|s| serde_json::from_str(s.get()).ok())
+            .unwrap_or(Value::Null);
         for mode in [true, false] {
             let mut settings = settings.clone();
             if let Some(map) = settings.as_object_mut() {
                 map.insert("mutate".into(), Value::Bool(mode));
             }
             let again = serde_json::json!({"request": request, "settings": settings}).to_string();
-            let second: Value = serde_json::from_slice(&always_pull_images::evaluation::validate(again.as_bytes())).unwrap();
-            assert_eq!(second["accepted"], Value::Bool(true), "mutated output rejected: {second}");
-            assert!(second.get("mutated_object").is_none(), "mutation is not a fixed point");
+            let second: Value =
+                serde_json::from_slice(&always_pull_images::evaluation::validate(again.as_bytes()))
+                    .unwrap();
+            assert_eq!(
+                second["accepted"],
+                Value::Bool(true),
+                "mutated output rejected: {second}"
+            );
+            assert!(
+                second.get("mutated_object").is_none(),
+                "mutation is not a fixed point"
+            );
         }
     }
     response
@@ -60,7 +84,8 @@ fn request_without_extras(request: &str) -> String {
         #[serde(borrow, default)]
         old_object: Option<&'a serde_json::value::RawValue>,
     }
-    serde_json::from_str::<Kept<'_>>(request).map_or_else(|_| "{}".to_owned(), |k| serde_json::to_string(&k).unwrap())
+    serde_json::from_str::<Kept<'_>>(request)
+        .map_or_else(|_| "{}".to_owned(), |k| serde_json::to_string(&k).unwrap())
 }
 
 #[derive(serde::Deserialize)]

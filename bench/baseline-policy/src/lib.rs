@@ -22,7 +22,10 @@ impl Validatable for Settings {
 #[unsafe(no_mangle)]
 pub extern "C" fn wapc_init() {
     register_function("validate", validate);
-    register_function("validate_settings", kubewarden_policy_sdk::validate_settings::<Settings>);
+    register_function(
+        "validate_settings",
+        kubewarden_policy_sdk::validate_settings::<Settings>,
+    );
     register_function("protocol_version", protocol_version_guest);
 }
 
