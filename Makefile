@@ -100,7 +100,7 @@ baseline.wasm: bench/baseline-policy/src/lib.rs bench/baseline-policy/Cargo.toml
 # Native (decision, parsing) and wasm (policy.wasm vs the baseline policy, same run) benchmarks.
 bench: policy.wasm baseline.wasm host
 	cargo bench -p always-pull-images --bench native
-	POLICY_WASM=$(CURDIR)/policy.wasm cargo bench -p policy-host --bench wasm
+	POLICY_WASM=$(CURDIR)/policy.wasm cargo bench -p policy-host --bench wasm --profile dev
 	$(HOST) bench-report target/criterion
 
 # Each fuzz target for FUZZ_SECONDS (nightly and cargo-fuzz; installed when missing). New inputs

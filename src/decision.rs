@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use crate::image_reference::ImageReference;
 use crate::pod_spec::{EntryList, ImageEntry, Workload, WorkloadKind};
-use crate::pull_policy::EffectivePolicy;
+use crate::pull_policy::{EffectivePolicy, PullPolicy};
 use crate::request::AdmissionRequest;
 use crate::settings::Policy;
 
@@ -196,8 +196,13 @@ fn ephemeral_names<'w>(workload: &'w Workload<'_>) -> impl Iterator<Item = &'w s
 /// (with `exemptDigestPinned`) is pinned by digest. An image the runtime cannot
 /// parse is never exempt.
 fn violation<'w, 'a>(entry: &'w ImageEntry<'a>, policy: &Policy) -> Option<Violation<'w, 'a>> {
+    let declared = entry.pull_policy.as_deref();
+    if declared == Some(PullPolicy::Always.as_str()) {
+        // The common case, decided without parsing the image.
+        return None;
+    }
     let reference = ImageReference::parse(&entry.image).ok();
-    let effective = EffectivePolicy::of(entry.pull_policy.as_deref(), reference.as_ref());
+    let effective = EffectivePolicy::of(declared, reference.as_ref());
     let exempt = reference.as_ref().is_some_and(|reference| {
         (policy.exempt_digest_pinned && reference.digest().is_some())
             || policy
