@@ -12,13 +12,10 @@ fn corpus(target: &str) -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fuzz/corpus")
         .join(target);
-    let mut inputs: Vec<Vec<u8>> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .flatten()
-        .filter(|e| e.path().is_file())
-        .map(|e| std::fs::read(e.path()).unwrap())
+    let inputs: Vec<Vec<u8>> = support::files_in(&dir)
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
         .collect();
-    inputs.sort();
     assert!(!inputs.is_empty(), "the {target} corpus is empty");
     inputs
 }

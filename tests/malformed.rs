@@ -7,12 +7,7 @@ mod support;
 #[test]
 fn every_malformed_payload_gets_the_expected_clean_answer() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/malformed");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    paths.sort();
+    let paths = support::files_in(&dir);
     assert!(paths.len() >= 40, "the corpus shrank");
     for path in paths {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();

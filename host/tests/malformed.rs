@@ -9,12 +9,7 @@ use std::time::{Duration, Instant};
 #[test]
 fn malformed_payloads_never_trap_the_wasm() {
     let dir = common::repo_root().join("test_data/malformed");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    paths.sort();
+    let paths = common::files_in(&dir);
     let instance = common::instance();
     let mut slowest = (Duration::ZERO, String::new());
     for path in paths {

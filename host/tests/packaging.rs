@@ -237,12 +237,7 @@ struct PolicySpec {
 fn examples() -> Vec<(String, PolicySpec)> {
     let dir = common::repo_root().join("examples");
     let mut found = Vec::new();
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    paths.sort();
+    let paths = common::files_in(&dir);
     for path in paths {
         let text = std::fs::read_to_string(&path).unwrap();
         for document in serde_yaml::Deserializer::from_str(&text) {
