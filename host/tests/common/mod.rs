@@ -28,10 +28,10 @@ fn newest_source(dir: &Path, newest: &mut (SystemTime, PathBuf)) {
         let path = entry.path();
         if path.is_dir() {
             newest_source(&path, newest);
-        } else if let Ok(modified) = entry.metadata().and_then(|m| m.modified()) {
-            if modified > newest.0 {
-                *newest = (modified, path);
-            }
+        } else if let Ok(modified) = entry.metadata().and_then(|m| m.modified())
+            && modified > newest.0
+        {
+            *newest = (modified, path);
         }
     }
 }
