@@ -205,7 +205,13 @@ pub fn read<'a>(kind: WorkloadKind, text: &'a str) -> Result<Workload<'a>, ReadE
             )?;
             (
                 object.metadata,
-                template_spec(job_spec, "spec.jobTemplate.spec")?,
+                template_spec(
+                    job_spec,
+                    [
+                        "spec.jobTemplate.spec.template",
+                        "spec.jobTemplate.spec.template.spec",
+                    ],
+                )?,
             )
         }
         _ => {
@@ -213,7 +219,10 @@ pub fn read<'a>(kind: WorkloadKind, text: &'a str) -> Result<Workload<'a>, ReadE
                 serde_json::from_str::<Object<TemplatedObject<'a>>>(text).map_err(malformed)?;
             let object = into_object(object, "object")?;
             let spec = into_object(required(object.spec, "spec")?, "spec")?;
-            (object.metadata, template_spec(spec, "spec")?)
+            (
+                object.metadata,
+                template_spec(spec, ["spec.template", "spec.template.spec"])?,
+            )
         }
     };
     let metadata = match metadata {
@@ -229,13 +238,15 @@ pub fn read<'a>(kind: WorkloadKind, text: &'a str) -> Result<Workload<'a>, ReadE
     })
 }
 
-fn template_spec<'a>(holder: TemplateHolder<'a>, at: &str) -> Result<PodSpecFields<'a>, ReadError> {
-    let template = into_object(
-        required(holder.template, &format!("{at}.template"))?,
-        &format!("{at}.template"),
-    )?;
-    let path = format!("{at}.template.spec");
-    into_object(required(template.spec, &path)?, &path)
+/// The pod spec under `template`; `at` names `template` and `template.spec`
+/// for messages (static, so nothing is built unless a message is needed).
+fn template_spec<'a>(
+    holder: TemplateHolder<'a>,
+    at: [&str; 2],
+) -> Result<PodSpecFields<'a>, ReadError> {
+    let [template_path, spec_path] = at;
+    let template = into_object(required(holder.template, template_path)?, template_path)?;
+    into_object(required(template.spec, spec_path)?, spec_path)
 }
 
 fn required<T>(value: Option<T>, path: &str) -> Result<T, ReadError> {
