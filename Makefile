@@ -1,9 +1,12 @@
 # always-pull-images: build, test and release the Kubewarden policy.
 #
 #   make run    build policy.wasm and evaluate sample requests through it
-#   make test   formatting, lints, unit tests, wasm tests and e2e tests
+#   make test   formatting, lints, unit tests, wasm tests, e2e tests, policy-server tests
 #
 # Both install what they need: the wasm32-wasip1 target, and bats for the e2e tests.
+# With kwctl and policy-server on PATH they use the real Kubewarden tools; without
+# them, this project's waPC host (`host/`) stands in, and the policy-server tests
+# skip. REQUIRE_KUBEWARDEN=1 (set by .ci/run) turns every such skip into a failure.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -12,95 +15,116 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 OCI_REPO ?= ghcr.io/always-pull-images/policies/always-pull-images
 KWCTL ?= kwctl
 FUZZ_SECONDS ?= 600
-HOST := target/debug/policy-host
 WASM_TARGET := wasm32-wasip1
 POLICY_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
+# The host is a workspace of its own; it shares target/ so its build is cached
+# beside the policy's (it never builds for wasm, so policy.wasm stays alone there).
+HOST_CARGO := CARGO_TARGET_DIR=$(CURDIR)/target cargo
+HOST_MANIFEST := --manifest-path host/Cargo.toml --locked
+HOST := target/debug/policy-host
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test fmt fmt-check lint unit-tests wasm-tests e2e-tests bench fuzz push clean \
-        wasm-target host bats binaryen baseline.wasm
+.PHONY: run test fmt fmt-check lint unit-tests wasm-tests e2e-tests policy-server-tests \
+        release-replay bench fuzz push clean wasm-target host bats baseline.wasm
 
 # --- build -------------------------------------------------------------------
 
 wasm-target:
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
 
-# wasm-opt (binaryen) takes about 17% off the module; without it the cargo output is used as is.
-policy.wasm: $(POLICY_SOURCES) | wasm-target binaryen
-	cargo build --target=$(WASM_TARGET) --release -p always-pull-images
-	@if command -v wasm-opt >/dev/null 2>&1; then \
-	  wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types --strip-debug --strip-producers target/$(WASM_TARGET)/release/always_pull_images.wasm -o policy.wasm; \
-	else \
-	  echo "warning: wasm-opt not found (install binaryen): policy.wasm is not size-optimized"; \
-	  cp target/$(WASM_TARGET)/release/always_pull_images.wasm policy.wasm; \
-	fi
+# Exactly what Kubewarden's release workflow ships: the cargo output, as it is.
+policy.wasm: $(POLICY_SOURCES) | wasm-target
+	cargo build --target=$(WASM_TARGET) --release --locked
+	cp target/$(WASM_TARGET)/release/*.wasm policy.wasm
 	@echo "policy.wasm: $$(wc -c < policy.wasm) bytes"
-
-binaryen:
-	@command -v wasm-opt >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && apt-get install -y -qq binaryen >/dev/null || true; \
-	  fi; }
 
 annotated-policy.wasm: policy.wasm metadata.yml README.md
 	$(KWCTL) annotate -m metadata.yml -u README.md -o annotated-policy.wasm policy.wasm
+	@echo "annotated-policy.wasm: $$(wc -c < annotated-policy.wasm) bytes"
 
 # The waPC host this project uses where kwctl is not available (dev and CI only).
 host:
-	cargo build -p policy-host
+	$(HOST_CARGO) build $(HOST_MANIFEST)
 
 # --- run ---------------------------------------------------------------------
 
-run: policy.wasm host
-	$(HOST) demo policy.wasm
+# The samples through kwctl when it is installed, through the host otherwise.
+run: policy.wasm
+	@if command -v $(KWCTL) >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory annotated-policy.wasm && \
+	  KWCTL=$(KWCTL) POLICY=annotated-policy.wasm scripts/demo.sh; \
+	else \
+	  echo "kwctl not found: running the samples with $(HOST) (install kwctl to skip this build)"; \
+	  $(MAKE) --no-print-directory host && KWCTL=$(HOST) POLICY=policy.wasm scripts/demo.sh; \
+	fi
 
 # --- test --------------------------------------------------------------------
 
-test: fmt-check lint unit-tests wasm-tests e2e-tests
+test: fmt-check lint unit-tests wasm-tests e2e-tests policy-server-tests
 
 fmt:
 	cargo fmt --all
+	cargo fmt --all --manifest-path host/Cargo.toml
 
 fmt-check:
 	cargo fmt --all -- --check
+	cargo fmt --all --manifest-path host/Cargo.toml -- --check
 
 lint: | wasm-target
-	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy --target=$(WASM_TARGET) -p always-pull-images -- -D warnings
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cargo clippy --target=$(WASM_TARGET) --locked -- -D warnings
+	$(HOST_CARGO) clippy $(HOST_MANIFEST) --all-targets -- -D warnings
 
 unit-tests:
-	cargo test -p always-pull-images
+	cargo test --workspace --locked
 
 # Loads policy.wasm; the tests fail (never skip) when it is missing or older than its sources.
 wasm-tests: policy.wasm
-	POLICY_WASM=$(CURDIR)/policy.wasm cargo test -p policy-host
+	POLICY_WASM=$(CURDIR)/policy.wasm $(HOST_CARGO) test $(HOST_MANIFEST)
 
 # With kwctl installed: the annotated module, as users and release CI run it.
 # Without: the same tests through this project's host and policy.wasm.
-e2e-tests: policy.wasm bats
+e2e-tests: policy.wasm | bats
 	@if command -v $(KWCTL) >/dev/null 2>&1; then \
-	  $(MAKE) annotated-policy.wasm && bats e2e.bats; \
+	  $(MAKE) --no-print-directory annotated-policy.wasm && bats e2e.bats; \
+	elif [ "$${REQUIRE_KUBEWARDEN:-}" = 1 ]; then \
+	  echo "REQUIRE_KUBEWARDEN=1 but $(KWCTL) is not on PATH"; exit 1; \
 	else \
 	  echo "kwctl not found: running e2e.bats with $(HOST)"; \
-	  $(MAKE) host && KWCTL=$(HOST) POLICY=policy.wasm bats e2e.bats; \
+	  $(MAKE) --no-print-directory host && KWCTL=$(HOST) POLICY=policy.wasm bats e2e.bats; \
 	fi
+
+# The real policy-server on 127.0.0.1, fed AdmissionReviews over HTTP; it also
+# checks that this project's host answers exactly as the policy server does.
+policy-server-tests: policy.wasm
+	@if command -v $(KWCTL) >/dev/null 2>&1; then $(MAKE) --no-print-directory annotated-policy.wasm; fi
+	POLICY_WASM=$(CURDIR)/policy.wasm ANNOTATED_POLICY_WASM=$(CURDIR)/annotated-policy.wasm \
+	  $(HOST_CARGO) test $(HOST_MANIFEST) --test policy_server -- --nocapture
+
+# Kubewarden's reusable test and release workflows, replayed on a clean clone of HEAD.
+release-replay:
+	.ci/release-replay
 
 bats:
 	@command -v bats >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && apt-get install -y -qq bats >/dev/null; \
+	  if command -v apt-get >/dev/null && { [ -z "$(SUDO)" ] || command -v sudo >/dev/null; }; then \
+	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq bats >/dev/null; \
 	  else \
 	    echo "bats is needed for the e2e tests: install it (apt-get install bats, brew install bats-core)"; exit 1; \
 	  fi; }
 
 # --- performance ---------------------------------------------------------------
 
-baseline.wasm: bench/baseline-policy/src/lib.rs bench/baseline-policy/Cargo.toml | wasm-target
-	cargo build --target=$(WASM_TARGET) --release -p baseline-policy
+BASELINE_WASM := bench/baseline-policy/target/$(WASM_TARGET)/release/baseline_policy.wasm
+
+baseline.wasm: | wasm-target
+	cargo build --manifest-path bench/baseline-policy/Cargo.toml --locked --target=$(WASM_TARGET) --release
 
 # Native (decision, parsing) and wasm (policy.wasm vs the baseline policy, same run) benchmarks.
 bench: policy.wasm baseline.wasm host
-	cargo bench -p always-pull-images --bench native
-	POLICY_WASM=$(CURDIR)/policy.wasm cargo bench -p policy-host --bench wasm --profile dev
+	cargo bench --bench native --locked
+	POLICY_WASM=$(CURDIR)/policy.wasm BASELINE_WASM=$(CURDIR)/$(BASELINE_WASM) \
+	  $(HOST_CARGO) bench $(HOST_MANIFEST) --bench wasm --profile dev
 	$(HOST) bench-report target/criterion
 
 # Each fuzz target for FUZZ_SECONDS (nightly and cargo-fuzz; installed when missing). New inputs
@@ -128,4 +152,5 @@ push: annotated-policy.wasm
 
 clean:
 	cargo clean
+	cargo clean --manifest-path bench/baseline-policy/Cargo.toml
 	rm -f policy.wasm annotated-policy.wasm

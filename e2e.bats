@@ -1,18 +1,33 @@
 #!/usr/bin/env bats
 # End-to-end tests of the compiled policy, in the Kubewarden style.
 #
-# Users and release CI run them with the real kwctl and the annotated module:
+# Users, this project's CI and Kubewarden's release workflow run them with the
+# real kwctl and the annotated module:
 #     make e2e-tests
-# This project's CI, where kwctl cannot be installed, runs the same file with
-# its own waPC host (a drop-in for `kwctl run`):
+# On a machine without kwctl, `make e2e-tests` runs the same file with this
+# project's own waPC host (a drop-in for the `kwctl run` subset used here):
 #     KWCTL=target/debug/policy-host POLICY=policy.wasm bats e2e.bats
+
+bats_require_minimum_version 1.5.0
 
 KWCTL="${KWCTL:-kwctl}"
 POLICY="${POLICY:-annotated-policy.wasm}"
+export RUST_BACKTRACE=0
 
+# The response is kwctl's standard output; its logs (stderr) are kept apart.
 evaluate() {
   local fixture="$1" settings="${2:-{\}}"
-  run "$KWCTL" run --request-path "test_data/$fixture" --settings-json "$settings" "$POLICY"
+  run --separate-stderr "$KWCTL" run --request-path "test_data/$fixture" --settings-json "$settings" "$POLICY"
+}
+
+# Whether the last response allowed the request, and whether it carried a patch.
+verdict() {
+  case "$output" in
+    *'"allowed":true'*'"patch":"'*) echo patch ;;
+    *'"allowed":true'*) echo accept ;;
+    *'"allowed":false'*) echo reject ;;
+    *) echo "no response: $output" ;;
+  esac
 }
 
 # The decoded JSON patch of the last response.
@@ -127,12 +142,46 @@ patch_of() {
 @test "refuses invalid settings, naming the entry" {
   evaluate pod_create_compliant.json '{"trustedRegistries": ["https://ghcr.io"]}'
   [ "$status" -eq 1 ]
-  [[ "$output" == *'Provided settings are not valid'* ]]
-  [[ "$output" == *'trustedRegistries[0]'* ]]
+  [[ "$stderr" == *'Provided settings are not valid: trustedRegistries[0] "https://ghcr.io" has a URL scheme'* ]]
 }
 
 @test "refuses unknown settings" {
   evaluate pod_create_compliant.json '{"mutat": true}'
   [ "$status" -eq 1 ]
-  [[ "$output" == *'unknown field'* ]]
+  [[ "$stderr" == *'Provided settings are not valid'*'unknown field `mutat`'* ]]
+}
+
+@test "every kind, in validate and in mutate mode" {
+  for fixture in pod_create_if_not_present.json deployment_create.json statefulset_create.json \
+      daemonset_create.json job_create.json cronjob_create.json replicationcontroller_create.json; do
+    evaluate "$fixture"
+    [ "$status" -eq 0 ] && [ "$(verdict)" = reject ] || { echo "$fixture, validate: $output"; false; }
+    evaluate "$fixture" '{"mutate": true}'
+    [ "$status" -eq 0 ] && [ "$(verdict)" = patch ] || { echo "$fixture, mutate: $output"; false; }
+  done
+  evaluate replicaset_create.json
+  [ "$(verdict)" = reject ]
+  evaluate replicaset_create.json '{"mutate": true}'
+  [ "$(verdict)" = accept ]
+}
+
+@test "kubectl debug: the ephemeral-container UPDATE is patched in mutate mode" {
+  evaluate pod_ephemeral_containers.json '{"mutate": true}'
+  [ "$status" -eq 0 ]
+  [ "$(verdict)" = patch ]
+  [ "$(patch_of)" = '[{"op":"replace","path":"/spec/ephemeralContainers/1/imagePullPolicy","value":"Always"}]' ]
+}
+
+@test "kwctl bench runs the policy" {
+  [[ "$KWCTL" == */policy-host ]] && skip "the project's host has no bench command"
+  run --separate-stderr "$KWCTL" bench --warm-up-time 1 --measurement-time 1 --num-samples 10 \
+    --num-resamples 10 --request-path test_data/deployment_create.json "$POLICY"
+  [ "$status" -eq 0 ]
+  [[ "$output$stderr" == *validate* ]]
+}
+
+@test "the shipped module is at most 250 KB" {
+  size="$(wc -c < "$POLICY")"
+  echo "$POLICY: $size bytes"
+  [ "$size" -le 250000 ]
 }

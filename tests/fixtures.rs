@@ -8,6 +8,8 @@ use kubewarden_policy_sdk::response::ValidationResponse;
 use kubewarden_policy_sdk::test::Testcase;
 use rstest::rstest;
 use serde_json::Value;
+use std::path::{Path, PathBuf};
+use support::verdicts::{Verdict, Verdicts};
 
 fn settings(json: Value) -> Settings {
     serde_json::from_value(json).expect("valid settings")
@@ -41,41 +43,32 @@ fn pull_policies(object: &Value) -> Vec<String> {
     found
 }
 
+/// Every fixture, under every configuration of `test_data/verdicts.tsv`.
 #[rstest]
-#[case::compliant_pod("pod_create_compliant.json", true)]
-#[case::pod_with_if_not_present_and_never("pod_create_if_not_present.json", false)]
-#[case::raw_manifest_with_a_versioned_tag_and_no_policy("pod_create_raw_manifest.json", false)]
-#[case::raw_manifest_with_latest_images_and_no_policy("pod_create_latest_unset.json", true)]
-#[case::pod_made_by_a_replicaset("pod_create_generate_name.json", false)]
-#[case::image_volume_if_not_present("pod_create_image_volume.json", false)]
-#[case::mirror_pod("pod_create_mirror.json", true)]
-#[case::pod_label_update_without_new_image("pod_update_labels_only.json", true)]
-#[case::pod_update_with_a_new_image("pod_update_new_image.json", false)]
-#[case::kubectl_debug_if_not_present("pod_ephemeral_containers.json", false)]
-#[case::kubectl_debug_always("pod_ephemeral_containers_compliant.json", true)]
-#[case::pod_status_update("pod_status_subresource.json", true)]
-#[case::pod_delete("pod_delete.json", true)]
-#[case::deployment("deployment_create.json", false)]
-#[case::compliant_deployment("deployment_create_compliant.json", true)]
-#[case::deployment_scaled_without_new_image("deployment_update_scale.json", true)]
-#[case::deployment_with_new_image("deployment_update_new_image.json", false)]
-#[case::deployment_scale_subresource("deployment_scale_subresource.json", true)]
-#[case::replicaset("replicaset_create.json", false)]
-#[case::statefulset("statefulset_create.json", false)]
-#[case::daemonset("daemonset_create.json", false)]
-#[case::job("job_create.json", false)]
-#[case::cronjob("cronjob_create.json", false)]
-#[case::replicationcontroller("replicationcontroller_create.json", false)]
-#[case::configmap_is_not_a_workload("configmap_create.json", true)]
-fn validate_mode(#[case] fixture: &str, #[case] accepted: bool) {
-    let response = eval(fixture, serde_json::json!({}), accepted);
-    assert!(
-        response.mutated_object.is_none(),
-        "validate mode never mutates"
-    );
-    if !accepted {
-        let message = response.message.expect("a rejection explains itself");
-        assert!(message.contains("must be \"Always\""), "{message}");
+fn verdicts(#[files("test_data/*.json")] path: PathBuf) {
+    let table = Verdicts::load(Path::new("test_data"));
+    let fixture = path.file_name().unwrap().to_str().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let request: Value = serde_json::from_str(&text).unwrap();
+    for (configuration, settings, verdict) in table.of(fixture) {
+        let payload = serde_json::json!({"request": request, "settings": settings}).to_string();
+        let raw = always_pull_images::validate(payload.as_bytes()).unwrap();
+        let response: ValidationResponse = serde_json::from_slice(&raw).unwrap();
+        let warned = response.warnings.as_ref().is_some_and(|w| !w.is_empty());
+        let got = match (response.accepted, &response.mutated_object, warned) {
+            (false, _, _) => Verdict::Reject,
+            (true, Some(_), _) => Verdict::Patch,
+            (true, None, true) => Verdict::Warn,
+            (true, None, false) => Verdict::Accept,
+        };
+        assert_eq!(
+            got, verdict,
+            "{fixture} under {configuration}: {response:?}"
+        );
+        if verdict == Verdict::Reject {
+            let message = response.message.expect("a rejection explains itself");
+            assert!(message.contains("must be \"Always\""), "{message}");
+        }
     }
 }
 

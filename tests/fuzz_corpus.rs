@@ -12,7 +12,7 @@ fn corpus(target: &str) -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fuzz/corpus")
         .join(target);
-    let inputs: Vec<Vec<u8>> = support::files_in(&dir)
+    let inputs: Vec<Vec<u8>> = support::files::files_in(&dir)
         .iter()
         .map(|p| std::fs::read(p).unwrap())
         .collect();

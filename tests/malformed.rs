@@ -7,7 +7,7 @@ mod support;
 #[test]
 fn every_malformed_payload_gets_the_expected_clean_answer() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/malformed");
-    let paths = support::files_in(&dir);
+    let paths = support::files::files_in(&dir);
     assert!(paths.len() >= 40, "the corpus shrank");
     for path in paths {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();

@@ -60,7 +60,7 @@ fn wasm(c: &mut Criterion) {
     let policy = module("POLICY_WASM", "policy.wasm").instantiate().unwrap();
     let baseline = module(
         "BASELINE_WASM",
-        "target/wasm32-wasip1/release/baseline_policy.wasm",
+        "bench/baseline-policy/target/wasm32-wasip1/release/baseline_policy.wasm",
     )
     .instantiate()
     .unwrap();

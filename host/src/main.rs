@@ -1,15 +1,14 @@
 //! `policy-host run ...`: a drop-in for the subset of `kwctl run` that
-//! `e2e.bats` uses. `policy-host demo POLICY`: the README's sample run.
+//! `e2e.bats` and `scripts/demo.sh` use, for machines without kwctl.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use policy_host::{AdmissionResponse, Policy, request_from_document};
+use policy_host::{Policy, request_from_document};
 use serde_json::{Value, json};
 
 const USAGE: &str = "usage:
   policy-host run --request-path FILE [--settings-json JSON | --settings-path FILE] POLICY.wasm
-  policy-host demo POLICY.wasm
   policy-host scaffold-artifacthub [--created-at RFC3339]   (reads metadata.yml, questions-ui.yml)
   policy-host bench-report [CRITERION_DIR]                    (after `make bench`)";
 
@@ -17,7 +16,6 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
-        Some("demo") => demo(&args[1..]),
         Some("scaffold-artifacthub") => scaffold_artifacthub(&args[1..]),
         Some("bench-report") => bench_report(&args[1..]),
         _ => Err(USAGE.to_owned()),
@@ -96,7 +94,7 @@ fn run(args: &[String]) -> Result<(), String> {
         .map_err(|e| format!("Error invoking settings validation callback: {e}"))?;
     if !verdict.valid {
         return Err(format!(
-            "Provided settings are not valid: {:?}",
+            "Provided settings are not valid: {}",
             verdict.message.unwrap_or_default()
         ));
     }
@@ -106,77 +104,6 @@ fn run(args: &[String]) -> Result<(), String> {
         serde_json::to_string(&response).map_err(|e| e.to_string())?
     );
     Ok(())
-}
-
-/// The samples `make run` evaluates: (title, fixture, settings).
-const SAMPLES: [(&str, &str, &str); 6] = [
-    ("A compliant Pod", "pod_create_compliant.json", "{}"),
-    (
-        "A Deployment with IfNotPresent and unset pull policies, validate mode",
-        "deployment_create.json",
-        "{}",
-    ),
-    (
-        "The same Deployment, mutate mode",
-        "deployment_create.json",
-        r#"{"mutate": true}"#,
-    ),
-    (
-        "A non-compliant Pod in an exempt namespace",
-        "pod_create_if_not_present.json",
-        r#"{"exemptNamespaces": ["default", "team-*"]}"#,
-    ),
-    (
-        "A Pod whose image comes from a trusted registry",
-        "pod_create_trusted_registry.json",
-        r#"{"trustedRegistries": ["registry.example.com/shop"]}"#,
-    ),
-    (
-        "kubectl debug adding an ephemeral container, mutate mode",
-        "pod_ephemeral_containers.json",
-        r#"{"mutate": true}"#,
-    ),
-];
-
-fn demo(args: &[String]) -> Result<(), String> {
-    let [policy] = args else {
-        return Err(USAGE.to_owned());
-    };
-    let policy = Policy::load(Path::new(policy)).map_err(|e| e.to_string())?;
-    let instance = policy.instantiate().map_err(|e| e.to_string())?;
-    for (n, (title, fixture, settings)) in SAMPLES.iter().enumerate() {
-        let settings: Value = serde_json::from_str(settings).map_err(|e| e.to_string())?;
-        let path = format!("test_data/{fixture}");
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
-        let request: Value = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
-        println!("── {}. {title}", n + 1);
-        println!("   request:  {path}");
-        println!("   settings: {settings}");
-        print_response(&instance.evaluate(&request, &settings));
-        println!();
-    }
-    Ok(())
-}
-
-fn print_response(response: &AdmissionResponse) {
-    let verdict = match (response.allowed, &response.patch) {
-        (true, Some(_)) => "ACCEPTED, MUTATED",
-        (true, None) => "ACCEPTED",
-        (false, _) => "REJECTED",
-    };
-    println!("   decision: {verdict}");
-    if let Some(message) = response.message() {
-        println!("   message:  {}", message.replace("; ", ";\n             "));
-    }
-    for warning in response.warnings.iter().flatten() {
-        println!("   warning:  {warning}");
-    }
-    if let Some(patch) = response.decoded_patch() {
-        for op in patch.as_array().into_iter().flatten() {
-            println!("   patch:    {op}");
-        }
-    }
 }
 
 /// Prints artifacthub-pkg.yml as `kwctl scaffold artifacthub` would.

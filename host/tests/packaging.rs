@@ -46,9 +46,8 @@ fn triples(rules: &[Rule]) -> BTreeSet<(String, String, String)> {
 #[test]
 fn metadata_rules_are_exactly_the_handled_resources() {
     let metadata = parse_metadata(&read("metadata.yml")).unwrap();
-    let handled = [
+    let create_and_update = [
         ("", "pods"),
-        ("", "pods/ephemeralcontainers"),
         ("", "replicationcontrollers"),
         ("apps", "deployments"),
         ("apps", "replicasets"),
@@ -57,14 +56,49 @@ fn metadata_rules_are_exactly_the_handled_resources() {
         ("batch", "jobs"),
         ("batch", "cronjobs"),
     ];
-    let expected: BTreeSet<_> = handled
+    let mut expected: BTreeSet<_> = create_and_update
         .iter()
         .flat_map(|(g, r)| {
             ["CREATE", "UPDATE"].map(|op| (g.to_string(), r.to_string(), op.to_string()))
         })
         .collect();
+    // `kubectl debug` adds ephemeral containers with an UPDATE of the subresource.
+    expected.insert((
+        String::new(),
+        "pods/ephemeralcontainers".to_owned(),
+        "UPDATE".to_owned(),
+    ));
     assert_eq!(triples(&metadata.rules), expected);
     assert!(metadata.mutating);
+}
+
+/// The audit scanner maps the resources of every rule with CREATE through the
+/// REST mapper, which knows no subresources, and drops a policy that names one
+/// from background audit as misconfigured.
+#[test]
+fn no_create_rule_names_a_subresource() {
+    let mut rule_sets = vec![(
+        "metadata.yml".to_owned(),
+        parse_metadata(&read("metadata.yml")).unwrap().rules,
+    )];
+    rule_sets.extend(
+        examples()
+            .into_iter()
+            .map(|(path, spec)| (path, spec.rules)),
+    );
+    for (path, rules) in rule_sets {
+        for rule in rules
+            .iter()
+            .filter(|r| r.operations.iter().any(|o| o == "CREATE"))
+        {
+            for resource in &rule.resources {
+                assert!(
+                    !resource.contains('/'),
+                    "{path}: a CREATE rule names the subresource {resource}; give it an UPDATE-only rule"
+                );
+            }
+        }
+    }
 }
 
 #[test]
@@ -229,6 +263,7 @@ struct PolicyDoc {
 struct PolicySpec {
     module: String,
     mutating: bool,
+    background_audit: Option<bool>,
     rules: Vec<Rule>,
     #[serde(default)]
     settings: serde_json::Value,
@@ -237,7 +272,7 @@ struct PolicySpec {
 fn examples() -> Vec<(String, PolicySpec)> {
     let dir = common::repo_root().join("examples");
     let mut found = Vec::new();
-    let paths = common::files_in(&dir);
+    let paths = common::files::files_in(&dir);
     for path in paths {
         let text = std::fs::read_to_string(&path).unwrap();
         for document in serde_yaml::Deserializer::from_str(&text) {
@@ -277,62 +312,68 @@ fn examples_match_metadata_and_pass_the_policys_settings_validation() {
             spec.mutating, mutate,
             "{path}: spec.mutating must agree with settings.mutate"
         );
+        if spec.mutating {
+            assert_eq!(
+                spec.background_audit,
+                Some(false),
+                "{path}: audit reports a mutating policy's every allowed answer as a pass; \
+                 set backgroundAudit: false and audit with a validating policy"
+            );
+        }
         let verdict = instance.validate_settings(&spec.settings).unwrap();
         assert!(verdict.valid, "{path}: {:?}", verdict.message);
     }
 }
 
-/// The examples conform to the Kubewarden CRDs' required fields and enums.
+/// The examples conform to the Kubewarden CRDs' fields and enums (copies of
+/// the CRDs of kubewarden-controller, in `test_data/crds/`).
 #[test]
 fn examples_use_fields_the_crds_define() {
-    let crd_path = common::repo_root()
-        .join("../shared/reference/policies.kubewarden.io_clusteradmissionpolicies.yaml");
-    let Ok(crd_text) = std::fs::read_to_string(&crd_path) else {
-        // The reference CRDs sit beside the repository in this project's workspace only.
-        return;
-    };
-    let crd: Value = serde_yaml::from_str(&crd_text).unwrap();
-    let versions = crd["spec"]["versions"].as_sequence().unwrap();
-    let v1 = versions.iter().find(|v| v["name"] == "v1").unwrap();
-    let spec_schema = &v1["schema"]["openAPIV3Schema"]["properties"]["spec"];
-    let known: BTreeSet<&str> = spec_schema["properties"]
-        .as_mapping()
-        .unwrap()
-        .keys()
-        .filter_map(Value::as_str)
-        .collect();
-    let required: Vec<&str> = spec_schema["required"]
-        .as_sequence()
-        .unwrap()
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
-    for path in std::fs::read_dir(common::repo_root().join("examples"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-    {
+    let mut checked = 0;
+    for path in common::files::files_in(&common::repo_root().join("examples")) {
         let text = std::fs::read_to_string(&path).unwrap();
         for document in serde_yaml::Deserializer::from_str(&text) {
             let doc = Value::deserialize(document).unwrap();
             assert_eq!(doc["apiVersion"], "policies.kubewarden.io/v1");
+            let kind = doc["kind"].as_str().unwrap();
+            let crd = match kind {
+                "ClusterAdmissionPolicy" => "clusteradmissionpolicies",
+                "AdmissionPolicy" => "admissionpolicies",
+                other => panic!("{}: unexpected kind {other}", path.display()),
+            };
+            let crd = yaml(&format!("test_data/crds/policies.kubewarden.io_{crd}.yaml"));
+            let v1 = crd["spec"]["versions"]
+                .as_sequence()
+                .unwrap()
+                .iter()
+                .find(|v| v["name"] == "v1")
+                .unwrap();
+            let spec_schema = &v1["schema"]["openAPIV3Schema"]["properties"]["spec"];
+            let known: BTreeSet<&str> = spec_schema["properties"]
+                .as_mapping()
+                .unwrap()
+                .keys()
+                .filter_map(Value::as_str)
+                .collect();
             let spec = doc["spec"].as_mapping().unwrap();
             for key in spec.keys().filter_map(Value::as_str) {
                 assert!(
                     known.contains(key),
-                    "{}: spec.{key} is not in the CRD",
+                    "{}: spec.{key} is not in the {kind} CRD",
                     path.display()
                 );
             }
-            for key in &required {
+            for key in spec_schema["required"].as_sequence().unwrap() {
                 assert!(
-                    spec.contains_key(*key),
-                    "{}: spec.{key} is required",
+                    spec.contains_key(key),
+                    "{}: spec.{key:?} is required",
                     path.display()
                 );
             }
             let mode = doc["spec"]["mode"].as_str().unwrap_or("protect");
             assert!(["protect", "monitor"].contains(&mode));
+            checked += 1;
         }
     }
+    assert!(checked >= 5, "every example is checked");
 }

@@ -1,6 +1,8 @@
-//! Loading the release policy.wasm for tests: built by `make`, never skipped.
-
-#![allow(dead_code)]
+//! What the host's tests share: the release policy.wasm (built by `make`,
+//! never skipped), the fixtures, and the real Kubewarden tools.
+//!
+//! Each test binary uses a part of this module, so unused-item lints are
+//! silenced per item where a binary leaves it unused.
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -9,6 +11,7 @@ use std::time::SystemTime;
 use policy_host::{Instance, Policy};
 use serde_json::Value;
 
+#[allow(dead_code)]
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -16,6 +19,7 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+#[allow(dead_code)]
 /// `POLICY_WASM`, or `policy.wasm` at the repository root.
 pub fn policy_wasm_path() -> PathBuf {
     std::env::var_os("POLICY_WASM")
@@ -67,25 +71,45 @@ static POLICY: LazyLock<Policy> = LazyLock::new(|| {
     Policy::load(&path).unwrap_or_else(|e| panic!("cannot load {}: {e}", path.display()))
 });
 
+#[allow(dead_code)]
 /// A fresh instance of the compiled policy (the module is compiled once per test binary).
 pub fn instance() -> Instance {
     POLICY.instantiate().expect("instantiate policy.wasm")
 }
 
+#[allow(dead_code)]
 pub fn fixture(name: &str) -> Value {
     let path = repo_root().join("test_data").join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap()
 }
 
-/// The files of a directory, in name order.
-pub fn files_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .collect();
-    paths.sort();
-    paths
+#[allow(dead_code)]
+#[path = "../../../tests/support/files.rs"]
+pub mod files;
+
+#[allow(dead_code)]
+#[path = "../../../tests/support/verdicts.rs"]
+pub mod verdicts;
+
+/// A real Kubewarden tool (`kwctl`, `policy-server`) on PATH. Without it the
+/// caller skips with a one-line reason, unless `REQUIRE_KUBEWARDEN=1` (CI),
+/// where a missing tool fails the test.
+#[allow(dead_code)]
+pub fn kubewarden_tool(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var("REQUIRE_KUBEWARDEN").as_deref() != Ok("1"),
+            "REQUIRE_KUBEWARDEN=1 but {name} is not on PATH"
+        );
+        eprintln!(
+            "skipped: {name} is not on PATH (install it, or set REQUIRE_KUBEWARDEN=1 to make this a failure)"
+        );
+    }
+    found
 }
