@@ -4,8 +4,9 @@
 use std::hint::black_box;
 
 use always_pull_images::decision::{self, Operation, Target};
-use always_pull_images::pod_spec::{self, WorkloadKind};
 use always_pull_images::settings::Settings;
+use always_pull_images::workload;
+use always_pull_images::workload_kind::WorkloadKind;
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Value, json};
 
@@ -89,19 +90,19 @@ fn parts(c: &mut Criterion) {
     ] {
         let object = fixture_object(fixture);
         group.bench_function(name, |b| {
-            b.iter(|| pod_spec::read(kind, black_box(&object)).unwrap())
+            b.iter(|| workload::read(kind, black_box(&object)).unwrap())
         });
     }
     let object = fixture_object("deployment_create.json");
-    let workload = pod_spec::read(WorkloadKind::Deployment, &object).unwrap();
-    let policy = Settings::default().policy().unwrap();
+    let (workload, _) = workload::read(WorkloadKind::Deployment, &object).unwrap();
+    let rules = Settings::default().rules().unwrap();
     let target = Target {
         kind: WorkloadKind::Deployment,
         operation: Operation::Create,
         ephemeral_containers: false,
     };
     group.bench_function("decide_deployment", |b| {
-        b.iter(|| decision::decide(target, black_box(&workload), None, &policy))
+        b.iter(|| decision::decide(target, black_box(&workload), None, &rules))
     });
     group.finish();
 }

@@ -6,10 +6,12 @@
 use std::collections::BTreeSet;
 
 use crate::image_reference::ImageReference;
-use crate::pod_spec::{EntryList, ImageEntry, Workload, WorkloadKind};
+use crate::pod_spec::{EntryList, ImageEntry};
 use crate::pull_policy::{EffectivePolicy, PullPolicy};
 use crate::request::AdmissionRequest;
-use crate::settings::Policy;
+use crate::settings::Rules;
+use crate::workload::Workload;
+use crate::workload_kind::WorkloadKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
@@ -39,7 +41,7 @@ pub enum Ignored {
     ExemptNamespace,
 }
 
-pub fn scope(request: &AdmissionRequest<'_>, policy: &Policy) -> Result<Target, Ignored> {
+pub fn scope(request: &AdmissionRequest<'_>, rules: &Rules) -> Result<Target, Ignored> {
     let kind = WorkloadKind::from_group_kind(&request.kind.group, &request.kind.kind)
         .ok_or(Ignored::NotAWorkload)?;
     let operation = match request.operation.as_ref() {
@@ -52,7 +54,7 @@ pub fn scope(request: &AdmissionRequest<'_>, policy: &Policy) -> Result<Target, 
         (WorkloadKind::Pod, "ephemeralcontainers") => true,
         _ => return Err(Ignored::SubResource),
     };
-    if policy
+    if rules
         .exempt_namespaces
         .iter()
         .any(|pattern| pattern.matches(&request.namespace))
@@ -70,6 +72,8 @@ pub fn scope(request: &AdmissionRequest<'_>, policy: &Policy) -> Result<Target, 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Violation<'w, 'a> {
     pub entry: &'w ImageEntry<'a>,
+    /// The entry's position in [`Workload::entries`].
+    pub position: usize,
     pub effective: EffectivePolicy<'w>,
 }
 
@@ -104,79 +108,78 @@ pub enum Decision<'w, 'a> {
     Mutate(Vec<Violation<'w, 'a>>),
 }
 
+/// The verdict on a request in scope: which entries are judged, which of them
+/// violate the rules, and what to do about it.
 pub fn decide<'w, 'a>(
     target: Target,
     object: &'w Workload<'a>,
     old_object: Option<&Workload<'_>>,
-    policy: &Policy,
+    rules: &Rules,
 ) -> Decision<'w, 'a> {
-    if target.kind == WorkloadKind::Pod && object.mirror {
-        return Decision::Accept(Accepted::MirrorPod);
-    }
-    let judged: Vec<&'w ImageEntry<'a>> = match (target, old_object) {
-        (
-            Target {
-                ephemeral_containers: true,
-                ..
-            },
-            old,
-        ) => {
-            // Only the ephemeral containers this request adds. Without an old
-            // object, every one of them is new.
-            let existing: BTreeSet<&str> = old
-                .map(|old| ephemeral_names(old).collect())
-                .unwrap_or_default();
-            object
-                .entries
-                .iter()
-                .filter(|entry| entry.list == EntryList::EphemeralContainers)
-                .filter(|entry| {
-                    entry
-                        .name
-                        .as_deref()
-                        .is_none_or(|name| !existing.contains(name))
-                })
-                .collect()
-        }
-        (
-            Target {
-                operation: Operation::Update,
-                kind,
-                ..
-            },
-            Some(old),
-        ) => {
-            let old_images: BTreeSet<&str> = old
-                .entries
-                .iter()
-                .map(|entry| entry.image.as_ref())
-                .collect();
-            let is_new = |entry: &&ImageEntry<'_>| !old_images.contains(entry.image.as_ref());
-            if !object.entries.iter().any(|entry| is_new(&entry)) {
-                return Decision::Accept(Accepted::NoNewImage);
-            }
-            match kind {
-                // Running containers keep their (immutable) policy: judge only
-                // the entries whose image changes.
-                WorkloadKind::Pod => object.entries.iter().filter(is_new).collect(),
-                // A new template rolls out new Pods: all of it must comply.
-                _ => object.entries.iter().collect(),
-            }
-        }
-        _ => object.entries.iter().collect(),
+    let judged = match judged_entries(target, object, old_object) {
+        Ok(judged) => judged,
+        Err(accepted) => return Decision::Accept(accepted),
     };
-
     let violations: Vec<Violation<'w, 'a>> = judged
         .into_iter()
-        .filter_map(|entry| violation(entry, policy))
+        .filter_map(|(position, entry)| violation(position, entry, rules))
         .collect();
+    verdict(target, violations, rules)
+}
+
+/// The entries (with their positions) a request is judged on, or why it is
+/// accepted without judging any.
+fn judged_entries<'w, 'a>(
+    target: Target,
+    object: &'w Workload<'a>,
+    old_object: Option<&Workload<'_>>,
+) -> Result<Vec<(usize, &'w ImageEntry<'a>)>, Accepted> {
+    if target.kind == WorkloadKind::Pod && object.mirror {
+        return Err(Accepted::MirrorPod);
+    }
+    let entries = object.entries.iter().enumerate();
+    if target.ephemeral_containers {
+        // Only the ephemeral containers this request adds. Without an old
+        // object, every one of them is new.
+        let existing: BTreeSet<&str> = old_object
+            .map(|old| ephemeral_names(old).collect())
+            .unwrap_or_default();
+        return Ok(entries
+            .filter(|(_, entry)| entry.list == EntryList::EphemeralContainers)
+            .filter(|(_, entry)| entry.name.as_deref().is_none_or(|n| !existing.contains(n)))
+            .collect());
+    }
+    let old = match (target.operation, old_object) {
+        (Operation::Update, Some(old)) => old,
+        _ => return Ok(entries.collect()),
+    };
+    let old_images: BTreeSet<&str> = old.entries.iter().map(|e| e.image.as_ref()).collect();
+    let is_new = |entry: &ImageEntry<'_>| !old_images.contains(entry.image.as_ref());
+    if !object.entries.iter().any(is_new) {
+        return Err(Accepted::NoNewImage);
+    }
+    Ok(match target.kind {
+        // Running containers keep their (immutable) policy: judge only the
+        // entries whose image changes.
+        WorkloadKind::Pod => entries.filter(|(_, entry)| is_new(entry)).collect(),
+        // A new template rolls out new Pods: all of it must comply.
+        _ => entries.collect(),
+    })
+}
+
+/// What becomes of a request with these violations.
+fn verdict<'w, 'a>(
+    target: Target,
+    violations: Vec<Violation<'w, 'a>>,
+    rules: &Rules,
+) -> Decision<'w, 'a> {
     if violations.is_empty() {
         return Decision::Accept(Accepted::Compliant);
     }
     let updates_pod = target.kind == WorkloadKind::Pod
         && target.operation == Operation::Update
         && !target.ephemeral_containers;
-    match (policy.mutate, target.kind) {
+    match (rules.mutate, target.kind) {
         (false, _) => Decision::Reject(violations, Remedy::FixOrExempt),
         (true, _) if updates_pod => Decision::Reject(violations, Remedy::RecreatePod),
         (true, WorkloadKind::ReplicaSet) => Decision::Warn(violations),
@@ -195,7 +198,11 @@ fn ephemeral_names<'w>(workload: &'w Workload<'_>) -> impl Iterator<Item = &'w s
 /// The entry complies when it pulls `Always`, comes from a trusted registry, or
 /// (with `exemptDigestPinned`) is pinned by digest. An image the runtime cannot
 /// parse is never exempt.
-fn violation<'w, 'a>(entry: &'w ImageEntry<'a>, policy: &Policy) -> Option<Violation<'w, 'a>> {
+fn violation<'w, 'a>(
+    position: usize,
+    entry: &'w ImageEntry<'a>,
+    rules: &Rules,
+) -> Option<Violation<'w, 'a>> {
     let declared = entry.pull_policy.as_deref();
     if declared == Some(PullPolicy::Always.as_str()) {
         // The common case, decided without parsing the image.
@@ -204,13 +211,17 @@ fn violation<'w, 'a>(entry: &'w ImageEntry<'a>, policy: &Policy) -> Option<Viola
     let reference = ImageReference::parse(&entry.image).ok();
     let effective = EffectivePolicy::of(declared, reference.as_ref());
     let exempt = reference.as_ref().is_some_and(|reference| {
-        (policy.exempt_digest_pinned && reference.digest().is_some())
-            || policy
+        (rules.exempt_digest_pinned && reference.digest().is_some())
+            || rules
                 .trusted_registries
                 .iter()
                 .any(|registry| registry.trusts(reference))
     });
-    (!effective.is_always() && !exempt).then_some(Violation { entry, effective })
+    (!effective.is_always() && !exempt).then_some(Violation {
+        entry,
+        position,
+        effective,
+    })
 }
 
 #[cfg(test)]

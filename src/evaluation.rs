@@ -1,9 +1,10 @@
 //! One `validate` call, end to end: read the payload once, decide, respond.
 
 use crate::decision::{self, Operation};
-use crate::pod_spec::{self, ReadError};
+use crate::read_error::ReadError;
 use crate::request::ValidationPayload;
 use crate::response::{self, Subject};
+use crate::workload;
 
 /// The `validate` answer for a raw waPC payload. Every input yields a response:
 /// what cannot be read is rejected with the reason, never a trap.
@@ -16,15 +17,15 @@ pub fn validate(payload: &[u8]) -> Vec<u8> {
             ));
         }
     };
-    let policy = match settings.unwrap_or_default().policy() {
-        Ok(policy) => policy,
+    let rules = match settings.unwrap_or_default().rules() {
+        Ok(rules) => rules,
         Err(error) => {
             return response::reject(&format!(
                 "always-pull-images settings are not valid: {error}"
             ));
         }
     };
-    let target = match decision::scope(&request, &policy) {
+    let target = match decision::scope(&request, &rules) {
         Ok(target) => target,
         Err(_ignored) => return response::accept(),
     };
@@ -37,8 +38,8 @@ pub fn validate(payload: &[u8]) -> Vec<u8> {
     let Some(object_text) = request.object.map(|raw| raw.get()) else {
         return response::reject(&unreadable(&subject, &ReadError::NoObject));
     };
-    let object = match pod_spec::read(target.kind, object_text) {
-        Ok(object) => object,
+    let (object, edit_sites) = match workload::read(target.kind, object_text) {
+        Ok(read) => read,
         Err(error) => return response::reject(&unreadable(&subject, &error)),
     };
     if subject.name.is_none() {
@@ -47,11 +48,13 @@ pub fn validate(payload: &[u8]) -> Vec<u8> {
     // An old object that cannot be read is treated as absent: the request is
     // then judged as a CREATE, the stricter reading.
     let old_object = match (target.operation, request.old_object) {
-        (Operation::Update, Some(old)) => pod_spec::read(target.kind, old.get()).ok(),
+        (Operation::Update, Some(old)) => workload::read(target.kind, old.get())
+            .ok()
+            .map(|(old, _)| old),
         _ => None,
     };
-    let decision = decision::decide(target, &object, old_object.as_ref(), &policy);
-    response::respond(&decision, &subject, &object, object_text)
+    let decision = decision::decide(target, &object, old_object.as_ref(), &rules);
+    response::respond(&decision, &subject, &object, object_text, &edit_sites)
 }
 
 fn unreadable(subject: &Subject<'_>, error: &ReadError) -> String {

@@ -1,4 +1,6 @@
 //! Image references, read exactly the way the container runtime reads them.
+//! (A little over 300 lines: the grammar below and the predicates that follow
+//! it rule by rule are kept in one file, so they can be checked side by side.)
 //!
 //! containerd, Docker, CRI-O and the kubelet all use Go's `distribution/reference`
 //! (`ParseNormalizedNamed`). Deciding "which registry does this image come from"
@@ -32,7 +34,8 @@ use std::fmt;
 
 /// The registry of names that carry none (Docker Hub).
 pub const DEFAULT_DOMAIN: &str = "docker.io";
-const LEGACY_DEFAULT_DOMAIN: &str = "index.docker.io";
+/// Docker Hub's old name, which the runtime folds into [`DEFAULT_DOMAIN`].
+pub const LEGACY_DEFAULT_DOMAIN: &str = "index.docker.io";
 const OFFICIAL_REPO_PREFIX: &str = "library/";
 const PATH_LENGTH_MAX: usize = 255;
 const TAG_LENGTH_MAX: usize = 128;
@@ -89,15 +92,7 @@ impl<'a> ImageReference<'a> {
         if tag.is_some_and(|tag| !is_tag(tag)) || !is_remote_name(name) {
             return Err(ReferenceError::InvalidFormat);
         }
-        let (domain, path) = if is_domain_and_port(domain) {
-            (Cow::Borrowed(domain), owned_like(&remainder, name))
-        } else if is_path_component(domain) {
-            // Not a valid host (e.g. `a_b.io`): Go's grammar then reads the whole
-            // name as a path with no domain. Such a name is never trusted.
-            (Cow::Borrowed(""), Cow::Owned(format!("{domain}/{name}")))
-        } else {
-            return Err(ReferenceError::InvalidFormat);
-        };
+        let (domain, path) = domain_and_path(domain, &remainder, name)?;
         // distribution/reference v0.6 bounds the repository path (after
         // normalization, without the domain), not the whole name.
         if path.len() > PATH_LENGTH_MAX {
@@ -151,6 +146,24 @@ impl fmt::Display for ImageReference<'_> {
             write!(f, "@{digest}")?;
         }
         Ok(())
+    }
+}
+
+/// The registry and the repository path of `name` (a prefix of `remainder`)
+/// whose first component was split off as `domain`.
+fn domain_and_path<'a>(
+    domain: &'a str,
+    remainder: &Cow<'a, str>,
+    name: &str,
+) -> Result<(Cow<'a, str>, Cow<'a, str>), ReferenceError> {
+    if is_domain_and_port(domain) {
+        Ok((Cow::Borrowed(domain), owned_like(remainder, name)))
+    } else if is_path_component(domain) {
+        // Not a valid host (e.g. `a_b.io`): Go's grammar then reads the whole
+        // name as a path with no domain. Such a name is never trusted.
+        Ok((Cow::Borrowed(""), Cow::Owned(format!("{domain}/{name}"))))
+    } else {
+        Err(ReferenceError::InvalidFormat)
     }
 }
 

@@ -22,14 +22,57 @@ impl<'de: 'a, 'a> Deserialize<'de> for Member<'a> {
     }
 }
 
+/// The type of a JSON value, named as messages name it ("a number").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    String,
+    Object,
+    List,
+    Boolean,
+    Number,
+    Null,
+}
+
+impl JsonType {
+    /// The type of a raw value. serde_json hands out raw values without
+    /// surrounding white space, so the first byte decides.
+    pub fn of(raw: &RawValue) -> JsonType {
+        match raw.get().as_bytes().first() {
+            Some(b'"') => JsonType::String,
+            Some(b'{') => JsonType::Object,
+            Some(b'[') => JsonType::List,
+            Some(b't' | b'f') => JsonType::Boolean,
+            Some(b'n') => JsonType::Null,
+            _ => JsonType::Number,
+        }
+    }
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            JsonType::String => "a string",
+            JsonType::Object => "an object",
+            JsonType::List => "a list",
+            JsonType::Boolean => "a boolean",
+            JsonType::Number => "a number",
+            JsonType::Null => "null",
+        }
+    }
+}
+
+impl fmt::Display for JsonType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// What a member holds, as the policy needs to know it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scalar<'a> {
     Absent,
     Null,
     Str(Cow<'a, str>),
-    /// Any other JSON type, named for a message ("a number").
-    Other(&'static str),
+    /// Any other JSON type (a string only when it cannot be decoded).
+    Other(JsonType),
 }
 
 impl<'a> Member<'a> {
@@ -37,9 +80,11 @@ impl<'a> Member<'a> {
         let Some(raw) = self.0 else {
             return Scalar::Absent;
         };
-        match type_name(raw) {
-            "null" => Scalar::Null,
-            "a string" => decode_string(raw.get()).map_or(Scalar::Other("a string"), Scalar::Str),
+        match JsonType::of(raw) {
+            JsonType::Null => Scalar::Null,
+            JsonType::String => {
+                decode_string(raw.get()).map_or(Scalar::Other(JsonType::String), Scalar::Str)
+            }
             other => Scalar::Other(other),
         }
     }
@@ -52,19 +97,6 @@ impl<'a> Scalar<'a> {
             Scalar::Str(value) => Some(value),
             _ => None,
         }
-    }
-}
-
-/// The JSON type of a raw value, for messages. serde_json hands out raw values
-/// without surrounding white space, so the first byte decides.
-pub fn type_name(raw: &RawValue) -> &'static str {
-    match raw.get().as_bytes().first() {
-        Some(b'"') => "a string",
-        Some(b'{') => "an object",
-        Some(b'[') => "a list",
-        Some(b't' | b'f') => "a boolean",
-        Some(b'n') => "null",
-        _ => "a number",
     }
 }
 
@@ -82,14 +114,14 @@ fn decode_string(literal: &str) -> Option<Cow<'_, str>> {
 #[derive(Debug)]
 pub enum Object<T> {
     Is(T),
-    Not(&'static str),
+    Not(JsonType),
 }
 
 /// A value that should be a JSON list of `T`, or the type it was instead.
 #[derive(Debug)]
 pub enum List<T> {
     Is(Vec<T>),
-    Not(&'static str),
+    Not(JsonType),
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
@@ -106,33 +138,33 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
 
 /// How a lenient view is built from the JSON type it meets.
 trait Shape<'de>: Sized {
-    const EXPECTED: &'static str;
-    fn wrong(found: &'static str) -> Self;
+    const EXPECTED: JsonType;
+    fn wrong(found: JsonType) -> Self;
     fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
     fn from_seq<A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error>;
 }
 
 impl<'de, T: Deserialize<'de>> Shape<'de> for Object<T> {
-    const EXPECTED: &'static str = "an object";
-    fn wrong(found: &'static str) -> Self {
+    const EXPECTED: JsonType = JsonType::Object;
+    fn wrong(found: JsonType) -> Self {
         Object::Not(found)
     }
     fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
         T::deserialize(MapAccessDeserializer::new(map)).map(Object::Is)
     }
     fn from_seq<A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        drain_seq(seq).map(|()| Object::Not("a list"))
+        drain_seq(seq).map(|()| Object::Not(JsonType::List))
     }
 }
 
 impl<'de, T: Deserialize<'de>> Shape<'de> for List<T> {
-    const EXPECTED: &'static str = "a list";
-    fn wrong(found: &'static str) -> Self {
+    const EXPECTED: JsonType = JsonType::List;
+    fn wrong(found: JsonType) -> Self {
         List::Not(found)
     }
     fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(List::Not("an object"))
+        Ok(List::Not(JsonType::Object))
     }
     fn from_seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
         // Cap the pre-allocation: the size hint comes from untrusted input.
@@ -155,7 +187,7 @@ impl<'de, S: Shape<'de>> Visitor<'de> for Expect<S> {
     type Value = S;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(S::EXPECTED)
+        f.write_str(S::EXPECTED.name())
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<S, A::Error> {
         S::from_map(map)
@@ -164,92 +196,27 @@ impl<'de, S: Shape<'de>> Visitor<'de> for Expect<S> {
         S::from_seq(seq)
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<S, E> {
-        Ok(S::wrong("a boolean"))
+        Ok(S::wrong(JsonType::Boolean))
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<S, E> {
-        Ok(S::wrong("a number"))
+        Ok(S::wrong(JsonType::Number))
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<S, E> {
-        Ok(S::wrong("a number"))
+        Ok(S::wrong(JsonType::Number))
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<S, E> {
-        Ok(S::wrong("a number"))
+        Ok(S::wrong(JsonType::Number))
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<S, E> {
-        Ok(S::wrong("a string"))
+        Ok(S::wrong(JsonType::String))
     }
     fn visit_unit<E: de::Error>(self) -> Result<S, E> {
-        Ok(S::wrong("null"))
+        Ok(S::wrong(JsonType::Null))
     }
     fn visit_none<E: de::Error>(self) -> Result<S, E> {
-        Ok(S::wrong("null"))
+        Ok(S::wrong(JsonType::Null))
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use rstest::rstest;
-
-    #[derive(Debug, serde::Deserialize)]
-    struct Probe<'a> {
-        #[serde(borrow, default)]
-        field: Member<'a>,
-    }
-
-    #[rstest]
-    #[case::absent(r#"{}"#, Scalar::Absent)]
-    #[case::null(r#"{"field": null}"#, Scalar::Null)]
-    #[case::plain_string(r#"{"field": "Always"}"#, Scalar::Str(Cow::Borrowed("Always")))]
-    #[case::escaped_string(r#"{"field": "Al\u0077ays"}"#, Scalar::Str(Cow::Owned("Always".into())))]
-    #[case::number(r#"{"field": 1}"#, Scalar::Other("a number"))]
-    #[case::negative_number(r#"{"field": -1.5e3}"#, Scalar::Other("a number"))]
-    #[case::boolean(r#"{"field": false}"#, Scalar::Other("a boolean"))]
-    #[case::object(r#"{"field": {"a": 1}}"#, Scalar::Other("an object"))]
-    #[case::list(r#"{"field": [1]}"#, Scalar::Other("a list"))]
-    fn member_scalars(#[case] json: &str, #[case] expected: Scalar<'_>) {
-        let probe: Probe<'_> = serde_json::from_str(json).expect("valid JSON");
-        assert_eq!(probe.field.scalar(), expected);
-    }
-
-    #[test]
-    fn escaped_strings_are_borrowed_only_when_plain() {
-        let probe: Probe<'_> = serde_json::from_str(r#"{"field": "a\"b"}"#).unwrap();
-        assert_eq!(probe.field.scalar(), Scalar::Str(Cow::Owned("a\"b".into())));
-    }
-
-    #[rstest]
-    #[case::list_of_objects(r#"[{"field": "x"}, {}]"#, Ok(2))]
-    #[case::empty_list("[]", Ok(0))]
-    #[case::object_instead(r#"{"a": [1, 2]}"#, Err("an object"))]
-    #[case::string_instead(r#""x""#, Err("a string"))]
-    #[case::null_instead("null", Err("null"))]
-    fn lists(#[case] json: &str, #[case] expected: Result<usize, &str>) {
-        let list: List<Object<Probe<'_>>> = serde_json::from_str(json).expect("valid JSON");
-        let got = match list {
-            List::Is(items) => Ok(items.len()),
-            List::Not(found) => Err(found),
-        };
-        assert_eq!(got, expected);
-    }
-
-    #[rstest]
-    #[case::number("[1]", "a number")]
-    #[case::list("[[{}]]", "a list")]
-    #[case::null("[null]", "null")]
-    #[case::boolean("[true]", "a boolean")]
-    fn entries_of_the_wrong_type(#[case] json: &str, #[case] expected: &str) {
-        let list: List<Object<Probe<'_>>> = serde_json::from_str(json).expect("valid JSON");
-        match list {
-            List::Is(items) => {
-                assert!(matches!(items.as_slice(), [Object::Not(found)] if *found == expected))
-            }
-            List::Not(found) => panic!("list read as {found}"),
-        }
-    }
-
-    #[test]
-    fn duplicate_known_members_fail_the_parse() {
-        assert!(serde_json::from_str::<Probe<'_>>(r#"{"field": 1, "field": 2}"#).is_err());
-    }
-}
+mod tests;

@@ -8,16 +8,21 @@ use wapc_guest::{CallResult, register_function};
 
 pub mod decision;
 pub mod evaluation;
+pub mod field_path;
 pub mod image_reference;
 pub mod json_view;
+pub mod manifest;
 pub mod mutation;
 pub mod namespace;
 pub mod pod_spec;
 pub mod pull_policy;
+pub mod read_error;
 pub mod registry;
 pub mod request;
 pub mod response;
 pub mod settings;
+pub mod workload;
+pub mod workload_kind;
 
 use settings::Settings;
 

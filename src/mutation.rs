@@ -4,12 +4,66 @@
 //! rewritten, so every other field, known to any Rust type or not, comes back
 //! exactly as it came in: nothing is re-serialized.
 
+use serde_json::value::RawValue;
+
+use crate::json_view::Member;
+
 /// The value a mutation writes.
 const ALWAYS: &str = "\"Always\"";
 
+/// Where an entry's pull policy is written, as the reader found it: the
+/// member's value when it exists (possibly `null`), and the value it follows
+/// otherwise (the image, which every entry has). Turned into byte offsets only
+/// when a mutation is written.
+#[derive(Debug, Clone, Copy)]
+pub struct EditSite<'a> {
+    value: Option<&'a RawValue>,
+    anchor: Option<&'a RawValue>,
+    member: &'static str,
+}
+
+impl<'a> EditSite<'a> {
+    pub fn new(value: Member<'a>, anchor: Member<'a>, member: &'static str) -> Self {
+        EditSite {
+            value: value.0,
+            anchor: anchor.0,
+            member,
+        }
+    }
+
+    /// The edit at this site of `text`, the text the site was read from.
+    fn edit(&self, text: &str) -> Result<Edit, MutationError> {
+        match (self.value, self.anchor) {
+            (Some(value), _) => {
+                let start = offset_in(text, value)?;
+                Ok(Edit::Replace {
+                    start,
+                    end: start + value.get().len(),
+                })
+            }
+            (None, Some(anchor)) => Ok(Edit::Insert {
+                at: offset_in(text, anchor)? + anchor.get().len(),
+                member: self.member,
+            }),
+            (None, None) => Err(MutationError::NoAnchor {
+                member: self.member,
+            }),
+        }
+    }
+}
+
+/// The byte offset of a borrowed raw value inside the text it was read from.
+fn offset_in(text: &str, value: &RawValue) -> Result<usize, MutationError> {
+    let start = (value.get().as_ptr() as usize).checked_sub(text.as_ptr() as usize);
+    match start {
+        Some(start) if start + value.get().len() <= text.len() => Ok(start),
+        _ => Err(MutationError::OutsideText),
+    }
+}
+
 /// One change to the object text, at byte offsets into it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Edit {
+enum Edit {
     /// The pull-policy member exists (possibly `null` or empty): replace the
     /// value at `start..end` with `"Always"`.
     Replace { start: usize, end: usize },
@@ -39,6 +93,10 @@ impl Edit {
 pub enum MutationError {
     #[error("internal error: a pull-policy edit at byte {at} does not fit the object")]
     Misplaced { at: usize },
+    #[error("internal error: a pull-policy value lies outside the object text")]
+    OutsideText,
+    #[error("internal error: no value to write {member} after")]
+    NoAnchor { member: &'static str },
     #[error("internal error: the mutated object is not valid JSON")]
     InvalidOutput,
     #[error(
@@ -47,9 +105,26 @@ pub enum MutationError {
     LoneSurrogate,
 }
 
+/// `text` with `Always` written at each of `sites` (read from `text`): the
+/// mutated object, checked to be JSON that the policy server can read.
+pub fn mutated<'s>(
+    text: &str,
+    sites: impl IntoIterator<Item = &'s EditSite<'s>>,
+) -> Result<Box<RawValue>, MutationError> {
+    let edits = sites
+        .into_iter()
+        .map(|site| site.edit(text))
+        .collect::<Result<Vec<Edit>, MutationError>>()?;
+    let text = apply(text, edits)?;
+    if has_lone_surrogate(&text) {
+        return Err(MutationError::LoneSurrogate);
+    }
+    // Re-validating the edited text keeps a bug from ever emitting broken JSON.
+    RawValue::from_string(text).map_err(|_| MutationError::InvalidOutput)
+}
+
 /// Applies `edits` (in any order, not overlapping) to `text`.
-pub fn apply(text: &str, edits: impl IntoIterator<Item = Edit>) -> Result<String, MutationError> {
-    let mut edits: Vec<Edit> = edits.into_iter().collect();
+fn apply(text: &str, mut edits: Vec<Edit>) -> Result<String, MutationError> {
     edits.sort_by_key(|edit| edit.start());
     let mut out = String::with_capacity(text.len() + edits.len() * 32);
     let mut copied = 0;
@@ -82,7 +157,7 @@ pub fn apply(text: &str, edits: impl IntoIterator<Item = Edit>) -> Result<String
 /// JSON grammar, but no Unicode string, so the policy server could not read an
 /// object that carries one. The policy server never sends such text; a request
 /// that does is refused rather than echoed.
-pub fn has_lone_surrogate(text: &str) -> bool {
+fn has_lone_surrogate(text: &str) -> bool {
     let bytes = text.as_bytes();
     let unit = |at: usize| -> Option<u16> {
         let hex = bytes.get(at..at + 4)?;
@@ -115,77 +190,4 @@ pub fn has_lone_surrogate(text: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn replaces_and_inserts_without_touching_anything_else() {
-        let text = r#"{"a":{"image":"x","imagePullPolicy":"Never"},"b":{"image":"y"} }"#;
-        let replace_at = text.find("\"Never\"").unwrap();
-        let insert_at = text.find("\"y\"").unwrap() + 3;
-        let edits = [
-            Edit::Insert {
-                at: insert_at,
-                member: "imagePullPolicy",
-            },
-            Edit::Replace {
-                start: replace_at,
-                end: replace_at + 7,
-            },
-        ];
-        assert_eq!(
-            apply(text, edits).unwrap(),
-            r#"{"a":{"image":"x","imagePullPolicy":"Always"},"b":{"image":"y","imagePullPolicy":"Always"} }"#
-        );
-    }
-
-    #[test]
-    fn lone_surrogate_escapes_are_found() {
-        for (text, lone) in [
-            (r#"{"a":"\ud83d\ude00"}"#, false),
-            (r#"{"a":"\u00e9 \\ud800"}"#, false),
-            (r#"{"a":"x\ud800"}"#, true),
-            (r#"{"a":"\ude00"}"#, true),
-            (r#"{"a":"\ud800\u0041"}"#, true),
-            (r#"{"a":"\uD83D"}"#, true),
-            ("plain", false),
-        ] {
-            assert_eq!(has_lone_surrogate(text), lone, "{text}");
-        }
-    }
-
-    #[test]
-    fn no_edit_is_the_identity() {
-        assert_eq!(apply("{ \"k\" : 1 }", []).unwrap(), "{ \"k\" : 1 }");
-    }
-
-    #[test]
-    fn overlapping_or_out_of_range_edits_are_errors_not_traps() {
-        let text = r#"{"k":"v"}"#;
-        assert!(apply(text, [Edit::Replace { start: 5, end: 50 }]).is_err());
-        assert!(
-            apply(
-                text,
-                [Edit::Insert {
-                    at: 50,
-                    member: "m"
-                }]
-            )
-            .is_err()
-        );
-        assert!(
-            apply(
-                text,
-                [
-                    Edit::Replace { start: 1, end: 6 },
-                    Edit::Replace { start: 3, end: 8 }
-                ]
-            )
-            .is_err()
-        );
-        assert!(
-            apply("é", [Edit::Insert { at: 1, member: "m" }]).is_err(),
-            "not a char boundary"
-        );
-    }
-}
+mod tests;

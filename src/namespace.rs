@@ -9,21 +9,37 @@ pub enum NamespacePattern {
 
 const DNS_LABEL_MAX: usize = 63;
 
+/// Why an `exemptNamespaces` entry cannot be applied; shown after the entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NamespaceError {
+    #[error("is empty")]
+    Empty,
+    #[error("a bare \"*\" would exempt every namespace; remove the policy instead")]
+    EveryNamespace,
+    #[error("\"*\" is only allowed at the end, as a prefix wildcard (\"team-*\")")]
+    StarInside,
+    #[error(
+        "is not a namespace name (a DNS label: at most 63 lowercase letters, digits \
+         and '-', starting and ending with a letter or digit), optionally ending in '*'"
+    )]
+    NotADnsLabel,
+}
+
 impl NamespacePattern {
     /// Parses one entry; the error says what is wrong with it.
-    pub fn parse(entry: &str) -> Result<Self, &'static str> {
+    pub fn parse(entry: &str) -> Result<Self, NamespaceError> {
         let (name, is_prefix) = match entry.strip_suffix('*') {
             Some(prefix) => (prefix, true),
             None => (entry, false),
         };
         if entry.is_empty() {
-            return Err("is empty");
+            return Err(NamespaceError::Empty);
         }
         if is_prefix && name.is_empty() {
-            return Err("a bare \"*\" would exempt every namespace; remove the policy instead");
+            return Err(NamespaceError::EveryNamespace);
         }
         if name.contains('*') {
-            return Err("\"*\" is only allowed at the end, as a prefix wildcard (\"team-*\")");
+            return Err(NamespaceError::StarInside);
         }
         let bytes = name.as_bytes();
         let valid_chars = bytes
@@ -32,10 +48,7 @@ impl NamespacePattern {
         let starts_ok = bytes.first().is_some_and(u8::is_ascii_alphanumeric);
         let ends_ok = is_prefix || bytes.last().is_some_and(u8::is_ascii_alphanumeric);
         if !valid_chars || !starts_ok || !ends_ok || name.len() > DNS_LABEL_MAX {
-            return Err(
-                "is not a namespace name (a DNS label: at most 63 lowercase letters, digits \
-                 and '-', starting and ending with a letter or digit), optionally ending in '*'",
-            );
+            return Err(NamespaceError::NotADnsLabel);
         }
         Ok(if is_prefix {
             NamespacePattern::Prefix(name.to_owned())

@@ -6,11 +6,9 @@
 //! `/`-separated segments.
 
 use crate::image_reference::{
-    DEFAULT_DOMAIN, ImageReference, is_domain_and_port, is_domain_name, is_remote_name,
-    split_host_port,
+    DEFAULT_DOMAIN, ImageReference, LEGACY_DEFAULT_DOMAIN, is_domain_and_port, is_domain_name,
+    is_remote_name, split_host_port,
 };
-
-const LEGACY_DEFAULT_DOMAIN: &str = "index.docker.io";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum HostPattern {
@@ -28,91 +26,75 @@ pub struct TrustedRegistry {
     path: Option<String>,
 }
 
+/// Why a `trustedRegistries` entry cannot be applied, and how to write it;
+/// shown after the entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RegistryEntryError {
+    #[error("is empty")]
+    Empty,
+    #[error("contains white space")]
+    WhiteSpace,
+    #[error(
+        "has a URL scheme: write the registry host alone (\"ghcr.io\", not \"https://ghcr.io\")"
+    )]
+    Scheme,
+    #[error(
+        "has an '@' (a digest or user info): an entry names a registry and an optional repository path, not an image"
+    )]
+    At,
+    #[error("has a tag: an entry names a registry and an optional repository path, not an image")]
+    Tag,
+    #[error("has uppercase letters in its repository path (repository paths are lowercase)")]
+    UppercasePath,
+    #[error(
+        "has an invalid repository path (lowercase components separated by '/', no empty component or trailing '/')"
+    )]
+    InvalidPath,
+    #[error(
+        "has an invalid wildcard host: write \"*.\" followed by a domain name (\"*.dkr.ecr.eu-west-1.amazonaws.com\")"
+    )]
+    InvalidWildcard,
+    #[error(
+        "has a wildcard over a whole top-level domain: name at least two labels after \"*.\" (\"*.corp.example\")"
+    )]
+    TopLevelWildcard,
+    #[error(
+        "has a '*' that is not a leading \"*.\": only subdomain wildcards (\"*.example.com\") are supported"
+    )]
+    StarInside,
+    #[error("has an invalid registry host (a DNS name or [IPv6] literal, with an optional :port)")]
+    InvalidHost,
+    #[error(
+        "is not a registry host: the runtime reads a first component without '.' or ':' (other than \"localhost\") as a Docker Hub namespace; write \"docker.io/<namespace>\" to trust one"
+    )]
+    DockerHubNamespace,
+}
+
 impl TrustedRegistry {
-    /// Parses one entry; the error says what is wrong with it and how to write it.
-    pub fn parse(entry: &str) -> Result<Self, &'static str> {
+    /// Parses one entry: `host[:port][/path]` or `*.domain[:port][/path]`.
+    pub fn parse(entry: &str) -> Result<Self, RegistryEntryError> {
         if entry.is_empty() {
-            return Err("is empty");
+            return Err(RegistryEntryError::Empty);
         }
         if entry.chars().any(char::is_whitespace) {
-            return Err("contains white space");
+            return Err(RegistryEntryError::WhiteSpace);
         }
         if entry.contains("://") {
-            return Err(
-                "has a URL scheme: write the registry host alone (\"ghcr.io\", not \"https://ghcr.io\")",
-            );
+            return Err(RegistryEntryError::Scheme);
         }
         if entry.contains('@') {
-            return Err(
-                "has an '@' (a digest or user info): an entry names a registry and an optional repository path, not an image",
-            );
+            return Err(RegistryEntryError::At);
         }
         let (domain, path) = match entry.split_once('/') {
-            Some((domain, path)) => (domain, Some(path)),
+            Some((domain, path)) => (domain, Some(parse_path(path)?)),
             None => (entry, None),
         };
-        if let Some(path) = path {
-            if path.contains(':') {
-                return Err(
-                    "has a tag: an entry names a registry and an optional repository path, not an image",
-                );
-            }
-            if path.chars().any(char::is_uppercase) {
-                return Err(
-                    "has uppercase letters in its repository path (repository paths are lowercase)",
-                );
-            }
-            if !is_remote_name(path) {
-                return Err(
-                    "has an invalid repository path (lowercase components separated by '/', no empty component or trailing '/')",
-                );
-            }
-        }
-        let host = match domain.strip_prefix("*.") {
-            Some(suffix) => {
-                let (name, _) = split_host_port(suffix);
-                if name.contains('*') || !is_domain_and_port(suffix) || !is_domain_name(name) {
-                    return Err(
-                        "has an invalid wildcard host: write \"*.\" followed by a domain name (\"*.dkr.ecr.eu-west-1.amazonaws.com\")",
-                    );
-                }
-                if !name.contains('.') {
-                    return Err(
-                        "has a wildcard over a whole top-level domain: name at least two labels after \"*.\" (\"*.corp.example\")",
-                    );
-                }
-                HostPattern::Subdomains(name.to_ascii_lowercase())
-            }
-            None if domain.contains('*') => {
-                return Err(
-                    "has a '*' that is not a leading \"*.\": only subdomain wildcards (\"*.example.com\") are supported",
-                );
-            }
-            None if !is_domain_and_port(domain) => {
-                return Err(
-                    "has an invalid registry host (a DNS name or [IPv6] literal, with an optional :port)",
-                );
-            }
-            None if !domain.contains(['.', ':']) && domain != "localhost" => {
-                return Err(
-                    "is not a registry host: the runtime reads a first component without '.' or ':' (other than \"localhost\") as a Docker Hub namespace; write \"docker.io/<namespace>\" to trust one",
-                );
-            }
-            None => {
-                let (name, _) = split_host_port(domain);
-                let name = name.to_ascii_lowercase();
-                HostPattern::Exact(if name == LEGACY_DEFAULT_DOMAIN {
-                    DEFAULT_DOMAIN.to_owned()
-                } else {
-                    name
-                })
-            }
-        };
+        let host = parse_host(domain)?;
         let (_, port) = split_host_port(domain);
         Ok(TrustedRegistry {
             host,
             port: port.map(str::to_owned),
-            path: path.map(str::to_owned),
+            path,
         })
     }
 
@@ -133,6 +115,50 @@ impl TrustedRegistry {
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
             })
     }
+}
+
+/// The repository path prefix of an entry (what follows the first `/`).
+fn parse_path(path: &str) -> Result<String, RegistryEntryError> {
+    if path.contains(':') {
+        return Err(RegistryEntryError::Tag);
+    }
+    if path.chars().any(char::is_uppercase) {
+        return Err(RegistryEntryError::UppercasePath);
+    }
+    if !is_remote_name(path) {
+        return Err(RegistryEntryError::InvalidPath);
+    }
+    Ok(path.to_owned())
+}
+
+/// The host of an entry (`host[:port]` or `*.domain[:port]`), lowercase, with
+/// Docker Hub's legacy name folded as the runtime folds it.
+fn parse_host(domain: &str) -> Result<HostPattern, RegistryEntryError> {
+    if let Some(suffix) = domain.strip_prefix("*.") {
+        let (name, _) = split_host_port(suffix);
+        if name.contains('*') || !is_domain_and_port(suffix) || !is_domain_name(name) {
+            return Err(RegistryEntryError::InvalidWildcard);
+        }
+        if !name.contains('.') {
+            return Err(RegistryEntryError::TopLevelWildcard);
+        }
+        return Ok(HostPattern::Subdomains(name.to_ascii_lowercase()));
+    }
+    if domain.contains('*') {
+        return Err(RegistryEntryError::StarInside);
+    }
+    if !is_domain_and_port(domain) {
+        return Err(RegistryEntryError::InvalidHost);
+    }
+    if !domain.contains(['.', ':']) && domain != "localhost" {
+        return Err(RegistryEntryError::DockerHubNamespace);
+    }
+    let name = split_host_port(domain).0.to_ascii_lowercase();
+    Ok(HostPattern::Exact(if name == LEGACY_DEFAULT_DOMAIN {
+        DEFAULT_DOMAIN.to_owned()
+    } else {
+        name
+    }))
 }
 
 /// `host` is `<one or more labels>.suffix`, compared case-insensitively.

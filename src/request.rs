@@ -23,8 +23,6 @@ pub struct ValidationPayload<'a> {
 /// accept the snake_case spelling some tools (the Rust SDK's own type) write.
 #[derive(Deserialize, Debug)]
 pub struct AdmissionRequest<'a> {
-    #[serde(borrow, default)]
-    pub uid: Cow<'a, str>,
     #[serde(borrow)]
     pub kind: GroupVersionKind<'a>,
     #[serde(borrow, default, rename = "subResource", alias = "sub_resource")]

@@ -7,9 +7,9 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::decision::{Decision, Remedy, Violation};
-use crate::mutation::{self, MutationError};
-use crate::pod_spec::Workload;
+use crate::mutation::{self, EditSite, MutationError};
 use crate::pull_policy::{EffectivePolicy, PullPolicy};
+use crate::workload::Workload;
 
 /// How many entries a message lists before it summarises the rest.
 const LISTED_MAX: usize = 10;
@@ -73,12 +73,14 @@ impl std::fmt::Display for Subject<'_> {
     }
 }
 
-/// The response for a decision on `workload`, whose JSON text is `object_text`.
+/// The response for a decision on `workload`, read from `object_text` with
+/// these edit sites.
 pub fn respond(
     decision: &Decision<'_, '_>,
     subject: &Subject<'_>,
     workload: &Workload<'_>,
     object_text: &str,
+    edit_sites: &[EditSite<'_>],
 ) -> Vec<u8> {
     match decision {
         Decision::Accept(_) => accept(),
@@ -103,7 +105,7 @@ pub fn respond(
             }
             .to_bytes()
         }
-        Decision::Mutate(violations) => match mutated(object_text, violations) {
+        Decision::Mutate(violations) => match mutated(object_text, edit_sites, violations) {
             Ok(object) => {
                 let warnings: Vec<String> = violations
                     .iter()
@@ -122,16 +124,17 @@ pub fn respond(
     }
 }
 
+/// The object with the violating entries' pull policies set to `Always`.
 fn mutated(
     object_text: &str,
+    edit_sites: &[EditSite<'_>],
     violations: &[Violation<'_, '_>],
 ) -> Result<Box<RawValue>, MutationError> {
-    let text = mutation::apply(object_text, violations.iter().map(|v| v.entry.edit))?;
-    if mutation::has_lone_surrogate(&text) {
-        return Err(MutationError::LoneSurrogate);
-    }
-    // Re-validating the edited text keeps a bug from ever emitting broken JSON.
-    RawValue::from_string(text).map_err(|_| MutationError::InvalidOutput)
+    let sites = violations
+        .iter()
+        .map(|v| edit_sites.get(v.position).ok_or(MutationError::OutsideText))
+        .collect::<Result<Vec<&EditSite<'_>>, MutationError>>()?;
+    mutation::mutated(object_text, sites)
 }
 
 fn rejection(

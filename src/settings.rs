@@ -29,9 +29,9 @@ pub const SETTING_NAMES: [&str; 4] = [
     "exemptDigestPinned",
 ];
 
-/// The settings parsed into the matchers the decision uses.
+/// The settings parsed into the matchers the decision applies.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Policy {
+pub struct Rules {
     pub mutate: bool,
     pub exempt_namespaces: Vec<NamespacePattern>,
     pub trusted_registries: Vec<TrustedRegistry>,
@@ -44,7 +44,7 @@ pub struct Policy {
 pub struct SettingsError(pub Vec<String>);
 
 impl Settings {
-    pub fn policy(&self) -> Result<Policy, SettingsError> {
+    pub fn rules(&self) -> Result<Rules, SettingsError> {
         let mut problems = Vec::new();
         let exempt_namespaces = parse_all(
             "exemptNamespaces",
@@ -61,7 +61,7 @@ impl Settings {
         if !problems.is_empty() {
             return Err(SettingsError(problems));
         }
-        Ok(Policy {
+        Ok(Rules {
             mutate: self.mutate,
             exempt_namespaces,
             trusted_registries,
@@ -70,10 +70,10 @@ impl Settings {
     }
 }
 
-fn parse_all<T>(
+fn parse_all<T, E: std::fmt::Display>(
     setting: &str,
     entries: &[String],
-    parse: fn(&str) -> Result<T, &'static str>,
+    parse: fn(&str) -> Result<T, E>,
     problems: &mut Vec<String>,
 ) -> Vec<T> {
     entries
@@ -91,7 +91,7 @@ fn parse_all<T>(
 
 impl Validatable for Settings {
     fn validate(&self) -> Result<(), String> {
-        self.policy().map(drop).map_err(|e| e.to_string())
+        self.rules().map(drop).map_err(|e| e.to_string())
     }
 }
 

@@ -1,5 +1,4 @@
 use super::*;
-use crate::mutation::Edit;
 use crate::settings::Settings;
 use rstest::rstest;
 use std::borrow::Cow;
@@ -19,10 +18,6 @@ fn entry(
         name: Some(Cow::Owned(name.to_owned())),
         image: Cow::Owned(image.to_owned()),
         pull_policy: policy.map(|p| Cow::Owned(p.to_owned())),
-        edit: Edit::Insert {
-            at: 0,
-            member: "imagePullPolicy",
-        },
     }
 }
 
@@ -45,10 +40,10 @@ fn workload(kind: WorkloadKind, entries: Vec<ImageEntry<'static>>) -> Workload<'
     }
 }
 
-fn policy(settings: serde_json::Value) -> Policy {
+fn rules(settings: serde_json::Value) -> Rules {
     serde_json::from_value::<Settings>(settings)
         .unwrap()
-        .policy()
+        .rules()
         .unwrap()
 }
 
@@ -111,7 +106,7 @@ fn rules_for_one_container(
     #[case] expected: &str,
 ) {
     let object = workload(WorkloadKind::Pod, vec![container(0, image, declared)]);
-    let decision = decide(create(WorkloadKind::Pod), &object, None, &policy(settings));
+    let decision = decide(create(WorkloadKind::Pod), &object, None, &rules(settings));
     assert_eq!(verdict(&decision).0, expected);
 }
 
@@ -137,7 +132,7 @@ fn every_list_is_judged_and_named() {
         create(WorkloadKind::Deployment),
         &object,
         None,
-        &policy(serde_json::json!({})),
+        &rules(serde_json::json!({})),
     );
     assert_eq!(
         verdict(&decision),
@@ -159,7 +154,7 @@ fn mirror_pods_are_accepted_untouched() {
         create(WorkloadKind::Pod),
         &object,
         None,
-        &policy(serde_json::json!({"mutate": true})),
+        &rules(serde_json::json!({"mutate": true})),
     );
     assert_eq!(decision, Decision::Accept(Accepted::MirrorPod));
 }
@@ -175,7 +170,7 @@ fn the_mirror_annotation_only_counts_on_pods() {
         create(WorkloadKind::Deployment),
         &object,
         None,
-        &policy(serde_json::json!({})),
+        &rules(serde_json::json!({})),
     );
     assert_eq!(verdict(&decision).0, "reject");
 }
@@ -204,7 +199,7 @@ fn updates_without_a_new_image_are_accepted(#[case] kind: WorkloadKind) {
         update(kind),
         &new,
         Some(&old),
-        &policy(serde_json::json!({"mutate": true})),
+        &rules(serde_json::json!({"mutate": true})),
     );
     assert_eq!(decision, Decision::Accept(Accepted::NoNewImage));
 }
@@ -261,7 +256,7 @@ fn updates_with_a_new_image(
         update(kind),
         &new,
         old.as_ref(),
-        &policy(serde_json::json!({"mutate": mutate})),
+        &rules(serde_json::json!({"mutate": mutate})),
     );
     assert_eq!(verdict(&decision), expected);
 }
@@ -289,7 +284,7 @@ fn kubectl_debug_judges_only_the_new_ephemeral_containers(
             entry(E, 1, "debugger-2", "busybox:1.36", Some("IfNotPresent")),
         ],
     );
-    let decision = decide(EPHEMERAL, &new, Some(&old), &policy(settings));
+    let decision = decide(EPHEMERAL, &new, Some(&old), &rules(settings));
     assert_eq!(verdict(&decision), (expected, vec![(E, 1)]));
 }
 
@@ -302,7 +297,7 @@ fn kubectl_debug_without_old_object_judges_every_ephemeral_container() {
             entry(E, 0, "d", "busybox:1.36", None),
         ],
     );
-    let decision = decide(EPHEMERAL, &new, None, &policy(serde_json::json!({})));
+    let decision = decide(EPHEMERAL, &new, None, &rules(serde_json::json!({})));
     assert_eq!(verdict(&decision), ("reject", vec![(E, 0)]));
 }
 
@@ -318,7 +313,7 @@ fn replicasets(#[case] settings: serde_json::Value, #[case] expected: &str) {
         create(WorkloadKind::ReplicaSet),
         &object,
         None,
-        &policy(settings),
+        &rules(settings),
     );
     assert_eq!(verdict(&decision), (expected, vec![(C, 0)]));
 }
@@ -440,6 +435,6 @@ fn scope_of_a_request(
         "namespace": namespace,
     }));
     let request: AdmissionRequest<'_> = serde_json::from_str(&text).unwrap();
-    let policy = policy(serde_json::json!({"exemptNamespaces": ["kube-system", "team-*"]}));
-    assert_eq!(scope(&request, &policy).map(drop), expected);
+    let rules = rules(serde_json::json!({"exemptNamespaces": ["kube-system", "team-*"]}));
+    assert_eq!(scope(&request, &rules).map(drop), expected);
 }

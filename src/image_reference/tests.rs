@@ -1,62 +1,9 @@
 use super::*;
 use rstest::rstest;
 
+mod runtime_table;
+
 const SHA: &str = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-
-/// `{c*N}` → N copies of `c`; `\s` → space, `\t` → tab.
-fn expand(field: &str) -> String {
-    let mut out = String::new();
-    let mut rest = field;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let close = rest[open..].find('}').expect("closing brace") + open;
-        let (unit, count) = rest[open + 1..close]
-            .rsplit_once('*')
-            .expect("{unit*count}");
-        out.push_str(&unit.repeat(count.parse().expect("count")));
-        rest = &rest[close + 1..];
-    }
-    out.push_str(rest);
-    out.replace("\\s", " ").replace("\\t", "\t")
-}
-
-#[test]
-fn agrees_with_the_runtime_on_every_reference_in_the_table() {
-    let table = include_str!("../../test_data/image_references.tsv");
-    let mut checked = 0;
-    for line in table
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.is_empty())
-    {
-        let fields: Vec<&str> = line.split('\t').collect();
-        let input = expand(fields[0]);
-        let got = ImageReference::parse(&input);
-        if fields.get(1) == Some(&"ERROR") {
-            assert!(got.is_err(), "{input:?} must be refused, got {got:?}");
-        } else {
-            let reference = got.unwrap_or_else(|e| panic!("{input:?} must parse: {e}"));
-            let domain = match fields[1] {
-                "\"\"" => String::new(),
-                domain => expand(domain),
-            };
-            let optional = |field: &str| (field != "-").then(|| expand(field));
-            assert_eq!(reference.domain(), domain, "domain of {input:?}");
-            assert_eq!(reference.path(), expand(fields[2]), "path of {input:?}");
-            assert_eq!(
-                reference.tag().map(str::to_owned),
-                optional(fields[3]),
-                "tag of {input:?}"
-            );
-            assert_eq!(
-                reference.digest().map(str::to_owned),
-                optional(fields[4]),
-                "digest of {input:?}"
-            );
-        }
-        checked += 1;
-    }
-    assert!(checked >= 180, "the table shrank to {checked} rows");
-}
 
 #[rstest]
 #[case::official_image("nginx", "docker.io", "library/nginx", None, None)]

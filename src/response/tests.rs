@@ -1,7 +1,7 @@
 use super::*;
 use crate::decision::{Accepted, Remedy};
-use crate::mutation::Edit;
-use crate::pod_spec::{EntryList, ImageEntry, WorkloadKind};
+use crate::pod_spec::{EntryList, ImageEntry};
+use crate::workload_kind::WorkloadKind;
 use std::borrow::Cow;
 
 fn workload(count: usize) -> Workload<'static> {
@@ -16,10 +16,6 @@ fn workload(count: usize) -> Workload<'static> {
                 name: Some(Cow::Owned(format!("c{index}"))),
                 image: Cow::Borrowed("nginx:1.25"),
                 pull_policy: Some(Cow::Borrowed("IfNotPresent")),
-                edit: Edit::Insert {
-                    at: 0,
-                    member: "imagePullPolicy",
-                },
             })
             .collect(),
     }
@@ -29,8 +25,10 @@ fn violations<'w>(workload: &'w Workload<'static>) -> Vec<Violation<'w, 'static>
     workload
         .entries
         .iter()
-        .map(|entry| Violation {
+        .enumerate()
+        .map(|(position, entry)| Violation {
             entry,
+            position,
             effective: EffectivePolicy::Declared("IfNotPresent"),
         })
         .collect()
@@ -55,7 +53,7 @@ fn accept_is_minimal() {
 fn a_rejection_lists_entries_and_says_what_to_do() {
     let workload = workload(2);
     let decision = Decision::Reject(violations(&workload), Remedy::FixOrExempt);
-    let response = decode(&respond(&decision, &SUBJECT, &workload, "{}"));
+    let response = decode(&respond(&decision, &SUBJECT, &workload, "{}", &[]));
     assert_eq!(response["accepted"], false);
     assert_eq!(
         response["message"],
@@ -70,7 +68,7 @@ fn a_rejection_lists_entries_and_says_what_to_do() {
 fn long_rejections_are_summarised() {
     let workload = workload(10_000);
     let decision = Decision::Reject(violations(&workload), Remedy::FixOrExempt);
-    let message = decode(&respond(&decision, &SUBJECT, &workload, "{}"))["message"]
+    let message = decode(&respond(&decision, &SUBJECT, &workload, "{}", &[]))["message"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -96,10 +94,10 @@ fn subjects_without_namespace_or_name_still_read_well() {
 
 #[test]
 fn a_broken_mutation_fails_closed() {
-    let mut workload = workload(1);
-    workload.entries[0].edit = Edit::Replace { start: 5, end: 500 };
+    // The violation has no edit site: a bug, answered with a rejection.
+    let workload = workload(1);
     let decision = Decision::Mutate(violations(&workload));
-    let response = decode(&respond(&decision, &SUBJECT, &workload, r#"{"a":1}"#));
+    let response = decode(&respond(&decision, &SUBJECT, &workload, r#"{"a":1}"#, &[]));
     assert_eq!(response["accepted"], false);
     assert!(
         response["message"]
@@ -117,6 +115,7 @@ fn accepted_decisions_carry_nothing() {
         &SUBJECT,
         &workload,
         "{}",
+        &[],
     ));
     assert_eq!(response, serde_json::json!({"accepted": true}));
 }

@@ -61,7 +61,7 @@ fn every_bad_entry_is_reported_at_once() {
 fn defaults_validate_and_trust_nothing() {
     let settings: Settings = serde_json::from_value(json!({})).unwrap();
     assert_eq!(settings, Settings::default());
-    assert_eq!(settings.policy().unwrap(), Policy::default());
+    assert_eq!(settings.rules().unwrap(), Rules::default());
 }
 
 #[test]

@@ -1,4 +1,5 @@
 use super::*;
+use crate::pod_spec::EntryList;
 use rstest::rstest;
 use serde_json::json;
 
@@ -8,7 +9,7 @@ type Row = (EntryList, usize, String, Option<String>);
 fn read_json(kind: WorkloadKind, object: serde_json::Value) -> Result<Vec<Row>, String> {
     let text = object.to_string();
     read(kind, &text)
-        .map(|w| {
+        .map(|(w, _)| {
             w.entries
                 .into_iter()
                 .map(|e| {
@@ -121,47 +122,6 @@ fn malformed_json_is_an_error(#[case] text: &str) {
     ));
 }
 
-#[test]
-fn edits_point_at_the_policy_value_or_after_the_image() {
-    let text = r#"{"spec":{"containers":[{"image":"a:1","imagePullPolicy":"Never"},{"name":"b","image" : "b:1" }],"volumes":[{"image":{"reference":"v:1"}}]}}"#;
-    let workload = read(WorkloadKind::Pod, text).unwrap();
-    let edits: Vec<Edit> = workload.entries.iter().map(|e| e.edit).collect();
-    let never = text.find("\"Never\"").unwrap();
-    let after_b = text.find("\"b:1\"").unwrap() + 5;
-    let after_v = text.find("\"v:1\"").unwrap() + 5;
-    assert_eq!(
-        edits,
-        [
-            Edit::Replace {
-                start: never,
-                end: never + 7
-            },
-            Edit::Insert {
-                at: after_b,
-                member: "imagePullPolicy"
-            },
-            Edit::Insert {
-                at: after_v,
-                member: "pullPolicy"
-            },
-        ]
-    );
-}
-
-#[test]
-fn a_null_policy_is_replaced_not_duplicated() {
-    let text = r#"{"spec":{"containers":[{"image":"a:1","imagePullPolicy":null}]}}"#;
-    let workload = read(WorkloadKind::Pod, text).unwrap();
-    let null = text.find("null").unwrap();
-    assert_eq!(
-        workload.entries[0].edit,
-        Edit::Replace {
-            start: null,
-            end: null + 4
-        }
-    );
-}
-
 #[rstest]
 #[case::name(json!({"metadata": {"name": "web"}}), Some("web"), false)]
 #[case::generate_name(json!({"metadata": {"generateName": "web-"}}), Some("web-*"), false)]
@@ -176,6 +136,6 @@ fn metadata(
 ) {
     object["spec"] = json!({"containers": [{"image": "a"}]});
     let text = object.to_string();
-    let workload = read(WorkloadKind::Pod, &text).unwrap();
+    let (workload, _) = read(WorkloadKind::Pod, &text).unwrap();
     assert_eq!((workload.name.as_deref(), workload.mirror), (name, mirror));
 }

@@ -1,0 +1,266 @@
+//! The shape of an object as the policy reads it: its metadata, and the pod
+//! spec at the location its kind keeps it. One walk serves every kind: it
+//! follows the location's members, skipping every other member unread, and
+//! names the first member that is missing or not an object.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+use crate::field_path::FieldPath;
+use crate::json_view::{JsonType, List, Member, Object, Scalar};
+use crate::read_error::ReadError;
+
+/// What the policy reads of an object.
+pub struct Manifest<'a> {
+    pub metadata: Metadata<'a>,
+    pub pod_spec: PodSpecFields<'a>,
+}
+
+/// Reads `text`, an object whose pod spec is at `location`.
+pub fn read<'a>(
+    text: &'a str,
+    location: &'static [&'static str],
+) -> Result<Manifest<'a>, ReadError> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let walk = Walk { location, depth: 0 };
+    let found = walk
+        .deserialize(&mut deserializer)
+        .and_then(|found| deserializer.end().map(|()| found))
+        .map_err(|e| ReadError::Malformed(e.to_string()))?;
+    let (metadata, pod_spec) = found?;
+    Ok(Manifest {
+        metadata: metadata.unwrap_or_default(),
+        pod_spec,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct Metadata<'a> {
+    #[serde(borrow, default)]
+    name: Member<'a>,
+    #[serde(borrow, default, rename = "generateName")]
+    generate_name: Member<'a>,
+    #[serde(borrow)]
+    annotations: Option<Object<Annotations<'a>>>,
+}
+
+impl<'a> Metadata<'a> {
+    /// `metadata.name`, or `metadata.generateName` followed by `*`.
+    pub fn display_name(&self) -> Option<Cow<'a, str>> {
+        match (self.name.scalar(), self.generate_name.scalar()) {
+            (Scalar::Str(name), _) if !name.is_empty() => Some(name),
+            (_, Scalar::Str(prefix)) if !prefix.is_empty() => {
+                Some(Cow::Owned(format!("{prefix}*")))
+            }
+            _ => None,
+        }
+    }
+
+    /// Carries the `kubernetes.io/config.mirror` annotation (kubelet-owned).
+    pub fn is_mirror(&self) -> bool {
+        matches!(&self.annotations, Some(Object::Is(annotations)) if annotations.mirror.0.is_some())
+    }
+}
+
+#[derive(Deserialize)]
+struct Annotations<'a> {
+    #[serde(borrow, default, rename = "kubernetes.io/config.mirror")]
+    mirror: Member<'a>,
+}
+
+/// The lists of a pod spec that name images; every other member is skipped.
+#[derive(Deserialize)]
+pub struct PodSpecFields<'a> {
+    #[serde(borrow, rename = "initContainers")]
+    pub init_containers: Option<List<Object<ContainerFields<'a>>>>,
+    #[serde(borrow)]
+    pub containers: Option<List<Object<ContainerFields<'a>>>>,
+    #[serde(borrow, rename = "ephemeralContainers")]
+    pub ephemeral_containers: Option<List<Object<ContainerFields<'a>>>>,
+    #[serde(borrow)]
+    pub volumes: Option<List<Object<VolumeFields<'a>>>>,
+}
+
+#[derive(Deserialize)]
+pub struct ContainerFields<'a> {
+    #[serde(borrow, default)]
+    pub name: Member<'a>,
+    #[serde(borrow, default)]
+    pub image: Member<'a>,
+    #[serde(borrow, default, rename = "imagePullPolicy")]
+    pub image_pull_policy: Member<'a>,
+}
+
+#[derive(Deserialize)]
+pub struct VolumeFields<'a> {
+    #[serde(borrow, default)]
+    pub name: Member<'a>,
+    #[serde(borrow)]
+    pub image: Option<Object<ImageVolumeFields<'a>>>,
+}
+
+#[derive(Deserialize)]
+pub struct ImageVolumeFields<'a> {
+    #[serde(borrow, default)]
+    pub reference: Member<'a>,
+    #[serde(borrow, default, rename = "pullPolicy")]
+    pub pull_policy: Member<'a>,
+}
+
+/// What the walk finds: the metadata (top level only) and the pod spec, or the
+/// first member on the way that is missing or of the wrong type. That finding
+/// is data, not a parse error, so the rest of the text is still checked.
+type Found<'a> = Result<(Option<Metadata<'a>>, PodSpecFields<'a>), ReadError>;
+
+/// The value at `location[..depth]`: the object itself at depth 0.
+struct Walk {
+    location: &'static [&'static str],
+    depth: usize,
+}
+
+impl Walk {
+    fn path(&self) -> FieldPath {
+        FieldPath::within(self.location, self.depth)
+    }
+
+    fn wrong<'a>(&self, found: JsonType) -> Found<'a> {
+        Err(ReadError::wrong_type(self.path(), found, JsonType::Object))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Walk {
+    type Value = Found<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Found<'de>, D::Error> {
+        if self.depth < self.location.len() {
+            return deserializer.deserialize_any(self);
+        }
+        // The pod spec itself.
+        Ok(
+            match Option::<Object<PodSpecFields<'de>>>::deserialize(deserializer)? {
+                Some(Object::Is(spec)) => Ok((None, spec)),
+                Some(Object::Not(found)) => self.wrong(found),
+                None => Err(ReadError::Missing(self.path())),
+            },
+        )
+    }
+}
+
+impl<'de> Visitor<'de> for Walk {
+    type Value = Found<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Found<'de>, A::Error> {
+        let next = self.location[self.depth];
+        let top_level = self.depth == 0;
+        let mut metadata: Option<Option<Object<Metadata<'de>>>> = None;
+        let mut inner: Option<Found<'de>> = None;
+        while let Some(key) = map.next_key_seed(KeyOf { next, top_level })? {
+            match key {
+                Key::Next if inner.is_some() => return Err(de::Error::duplicate_field(next)),
+                Key::Next => {
+                    let walk = Walk {
+                        location: self.location,
+                        depth: self.depth + 1,
+                    };
+                    inner = Some(map.next_value_seed(walk)?);
+                }
+                Key::Metadata if metadata.is_some() => {
+                    return Err(de::Error::duplicate_field("metadata"));
+                }
+                Key::Metadata => metadata = Some(map.next_value()?),
+                Key::Other => drop(map.next_value::<IgnoredAny>()?),
+            }
+        }
+        // The way to the pod spec is reported before the metadata, as it is
+        // the part the policy cannot do without.
+        let spec = match inner {
+            Some(Ok((_, spec))) => spec,
+            Some(Err(error)) => return Ok(Err(error)),
+            None => {
+                let missing = FieldPath::within(self.location, self.depth + 1);
+                return Ok(Err(ReadError::Missing(missing)));
+            }
+        };
+        Ok(match metadata.flatten() {
+            None => Ok((None, spec)),
+            Some(Object::Is(metadata)) => Ok((Some(metadata), spec)),
+            Some(Object::Not(found)) => {
+                let path = FieldPath::within(&["metadata"], 1);
+                Err(ReadError::wrong_type(path, found, JsonType::Object))
+            }
+        })
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Found<'de>, E> {
+        // A null member is a missing one, as for any optional Kubernetes field.
+        Ok(match self.depth {
+            0 => self.wrong(JsonType::Null),
+            _ => Err(ReadError::Missing(self.path())),
+        })
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Found<'de>, E> {
+        self.visit_unit()
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Found<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(self.wrong(JsonType::List))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Found<'de>, E> {
+        Ok(self.wrong(JsonType::Boolean))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Found<'de>, E> {
+        Ok(self.wrong(JsonType::Number))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Found<'de>, E> {
+        Ok(self.wrong(JsonType::Number))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Found<'de>, E> {
+        Ok(self.wrong(JsonType::Number))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Found<'de>, E> {
+        Ok(self.wrong(JsonType::String))
+    }
+}
+
+/// Which member a key names, compared without allocating.
+enum Key {
+    Next,
+    Metadata,
+    Other,
+}
+
+struct KeyOf {
+    next: &'static str,
+    top_level: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for KeyOf {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyOf {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+        Ok(match key {
+            _ if key == self.next => Key::Next,
+            "metadata" if self.top_level => Key::Metadata,
+            _ => Key::Other,
+        })
+    }
+}
