@@ -185,3 +185,33 @@ patch_of() {
   echo "$POLICY: $size bytes"
   [ "$size" -le 250000 ]
 }
+
+@test "warn-only: a non-compliant Deployment is accepted unchanged, with a warning per entry" {
+  evaluate deployment_create.json '{"warnOnly": true}'
+  [ "$status" -eq 0 ]
+  [ "$(verdict)" = accept ]
+  [[ "$output" == *'"warnings":["Deployment default/shop-api: spec.template.spec.initContainers[0].imagePullPolicy is \"IfNotPresent\"'* ]]
+  [ "$(printf '%s' "$output" | grep -o 'rejects this when warnOnly is off' | wc -l)" -eq 3 ]
+}
+
+@test "warn-only: a Pod update with a new image is accepted, with how to fix it" {
+  evaluate pod_update_new_image.json '{"warnOnly": true}'
+  [ "$status" -eq 0 ]
+  [ "$(verdict)" = accept ]
+  [[ "$output" == *'recreate the Pod with \"Always\"'* ]]
+}
+
+@test "warn-only: compliant and exempt requests get no warning" {
+  evaluate pod_create_compliant.json '{"warnOnly": true}'
+  [ "$(verdict)" = accept ]
+  [[ "$output" != *'"warnings":["'* ]]
+  evaluate pod_create_if_not_present.json '{"warnOnly": true, "exemptNamespaces": ["default"]}'
+  [ "$(verdict)" = accept ]
+  [[ "$output" != *'"warnings":["'* ]]
+}
+
+@test "warn-only and mutate together are refused" {
+  evaluate pod_create_compliant.json '{"warnOnly": true, "mutate": true}'
+  [ "$status" -eq 1 ]
+  [[ "$stderr" == *'mutate and warnOnly cannot both be true'* ]]
+}

@@ -16,6 +16,7 @@ SAMPLES=(
   'A compliant Pod|pod_create_compliant.json|{}'
   'A Deployment with IfNotPresent and unset pull policies, validate mode|deployment_create.json|{}'
   'The same Deployment, mutate mode|deployment_create.json|{"mutate": true}'
+  'The same Deployment, warn-only mode|deployment_create.json|{"warnOnly": true}'
   'A non-compliant Pod in an exempt namespace|pod_create_if_not_present.json|{"exemptNamespaces": ["default", "team-*"]}'
   'A Pod whose image comes from a trusted registry|pod_create_trusted_registry.json|{"trustedRegistries": ["registry.example.com/shop"]}'
   'kubectl debug adding an ephemeral container, mutate mode|pod_ephemeral_containers.json|{"mutate": true}'

@@ -97,13 +97,22 @@ pub enum Remedy {
     RecreatePod,
 }
 
+/// Why a request with violations is accepted unchanged, with warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leniency {
+    /// `warnOnly`: the request would be rejected; the remedy is what to do.
+    WarnOnly(Remedy),
+    /// A ReplicaSet in mutate mode: patching it would make its Deployment
+    /// create ReplicaSets in a loop; its Pods are patched instead.
+    ReplicaSetNotMutated,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision<'w, 'a> {
     Accept(Accepted),
     Reject(Vec<Violation<'w, 'a>>, Remedy),
-    /// Accept unchanged, with a warning per violation (ReplicaSets in mutate mode:
-    /// patching them would make their Deployment create ReplicaSets in a loop).
-    Warn(Vec<Violation<'w, 'a>>),
+    /// Accept unchanged, with a warning per violation.
+    Warn(Vec<Violation<'w, 'a>>, Leniency),
     /// Accept with these entries' pull policies set to `Always`.
     Mutate(Vec<Violation<'w, 'a>>),
 }
@@ -176,13 +185,23 @@ fn verdict<'w, 'a>(
     if violations.is_empty() {
         return Decision::Accept(Accepted::Compliant);
     }
+    // A Pod's pull policies are immutable: an update of one cannot be patched.
     let updates_pod = target.kind == WorkloadKind::Pod
         && target.operation == Operation::Update
         && !target.ephemeral_containers;
+    if rules.warn_only {
+        let remedy = match updates_pod {
+            true => Remedy::RecreatePod,
+            false => Remedy::FixOrExempt,
+        };
+        return Decision::Warn(violations, Leniency::WarnOnly(remedy));
+    }
     match (rules.mutate, target.kind) {
         (false, _) => Decision::Reject(violations, Remedy::FixOrExempt),
         (true, _) if updates_pod => Decision::Reject(violations, Remedy::RecreatePod),
-        (true, WorkloadKind::ReplicaSet) => Decision::Warn(violations),
+        (true, WorkloadKind::ReplicaSet) => {
+            Decision::Warn(violations, Leniency::ReplicaSetNotMutated)
+        }
         (true, _) => Decision::Mutate(violations),
     }
 }

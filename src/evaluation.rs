@@ -1,9 +1,10 @@
 //! One `validate` call, end to end: read the payload once, decide, respond.
 
 use crate::decision::{self, Operation};
+use crate::message::Subject;
 use crate::read_error::ReadError;
 use crate::request::ValidationPayload;
-use crate::response::{self, Subject};
+use crate::response;
 use crate::workload;
 
 /// The `validate` answer for a raw waPC payload. Every input yields a response:

@@ -12,6 +12,7 @@ pub mod field_path;
 pub mod image_reference;
 pub mod json_view;
 pub mod manifest;
+pub mod message;
 pub mod mutation;
 pub mod namespace;
 pub mod pod_spec;
@@ -21,6 +22,7 @@ pub mod registry;
 pub mod request;
 pub mod response;
 pub mod settings;
+pub mod warnings;
 pub mod workload;
 pub mod workload_kind;
 

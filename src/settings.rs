@@ -12,6 +12,9 @@ use crate::registry::TrustedRegistry;
 pub struct Settings {
     /// Patch non-compliant pull policies to `Always` instead of rejecting.
     pub mutate: bool,
+    /// Accept non-compliant requests unchanged, with a warning per entry that
+    /// would be rejected (a roll-out mode; not together with `mutate`).
+    pub warn_only: bool,
     /// Namespaces whose requests are accepted untouched: exact names, or a
     /// prefix ending in `*`.
     pub exempt_namespaces: Vec<String>,
@@ -22,8 +25,9 @@ pub struct Settings {
 }
 
 /// Every setting name, as users write them; docs and UI files are tested against it.
-pub const SETTING_NAMES: [&str; 4] = [
+pub const SETTING_NAMES: [&str; 5] = [
     "mutate",
+    "warnOnly",
     "exemptNamespaces",
     "trustedRegistries",
     "exemptDigestPinned",
@@ -33,6 +37,7 @@ pub const SETTING_NAMES: [&str; 4] = [
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rules {
     pub mutate: bool,
+    pub warn_only: bool,
     pub exempt_namespaces: Vec<NamespacePattern>,
     pub trusted_registries: Vec<TrustedRegistry>,
     pub exempt_digest_pinned: bool,
@@ -46,6 +51,13 @@ pub struct SettingsError(pub Vec<String>);
 impl Settings {
     pub fn rules(&self) -> Result<Rules, SettingsError> {
         let mut problems = Vec::new();
+        if self.mutate && self.warn_only {
+            problems.push(
+                "mutate and warnOnly cannot both be true: mutate patches non-compliant requests, \
+                 warnOnly accepts them unchanged with warnings; choose one"
+                    .to_owned(),
+            );
+        }
         let exempt_namespaces = parse_all(
             "exemptNamespaces",
             &self.exempt_namespaces,
@@ -63,6 +75,7 @@ impl Settings {
         }
         Ok(Rules {
             mutate: self.mutate,
+            warn_only: self.warn_only,
             exempt_namespaces,
             trusted_registries,
             exempt_digest_pinned: self.exempt_digest_pinned,

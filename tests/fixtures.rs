@@ -1,15 +1,13 @@
 //! Real-shaped AdmissionRequests from `test_data/`, judged through the policy's
 //! `validate` entry point with the SDK's `Testcase`.
 
-mod support;
-
 use always_pull_images::settings::Settings;
 use kubewarden_policy_sdk::response::ValidationResponse;
 use kubewarden_policy_sdk::test::Testcase;
 use rstest::rstest;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use support::verdicts::{Verdict, Verdicts};
+use test_support::verdicts::{Verdict, Verdicts};
 
 fn settings(json: Value) -> Settings {
     serde_json::from_value(json).expect("valid settings")
@@ -105,6 +103,18 @@ fn verdicts(#[files("test_data/*.json")] path: PathBuf) {
     "spec.ephemeralContainers[1].imagePullPolicy is \"IfNotPresent\" (ephemeral container \"debugger-x7k2p\""
 )]
 #[case::points_at_settings("deployment_create.json", "trustedRegistries, exemptDigestPinned")]
+#[case::injected_sidecar(
+    "pod_create_injected_sidecar.json",
+    "spec.containers[1].imagePullPolicy is \"IfNotPresent\" (container \"istio-proxy\", image \"docker.io/istio/proxyv2:1.24.2\")"
+)]
+#[case::injected_init_container(
+    "pod_create_injected_sidecar.json",
+    "spec.initContainers[0].imagePullPolicy is \"IfNotPresent\" (init container \"istio-init\""
+)]
+#[case::injected_sidecar_way_out(
+    "pod_create_injected_sidecar.json",
+    "exempt the image (policy settings trustedRegistries"
+)]
 fn rejection_messages(#[case] fixture: &str, #[case] expected: &str) {
     let message = eval(fixture, serde_json::json!({}), false).message.unwrap();
     assert!(
@@ -196,7 +206,7 @@ fn mutate_mode_patches_every_non_compliant_entry(
         "{:?}",
         response.warnings
     );
-    support::invariants::assert_only_pull_policies_changed(&original, &mutated, "$");
+    test_support::invariants::assert_only_pull_policies_changed(&original, &mutated, "$");
 }
 
 #[test]
@@ -328,5 +338,132 @@ fn a_mutated_object_is_a_fixed_point_and_passes_validation(#[case] fixture: &str
         let response: ValidationResponse = serde_json::from_slice(&raw).unwrap();
         assert!(response.accepted, "{mode}: {:?}", response.message);
         assert!(response.mutated_object.is_none(), "{mode}: mutated twice");
+    }
+}
+
+#[test]
+fn an_injected_sidecar_is_the_only_entry_named() {
+    let message = eval(
+        "pod_create_injected_sidecar.json",
+        serde_json::json!({}),
+        false,
+    )
+    .message
+    .unwrap();
+    assert!(!message.contains("container \"cart\""), "{message}");
+}
+
+#[rstest]
+#[case::deployment(
+    "deployment_create.json",
+    "Deployment default/shop-api: spec.template.spec.initContainers[0].imagePullPolicy is \"IfNotPresent\" (init container \"migrate\", image \"busybox:1.36\"); set it to \"Always\": always-pull-images rejects this when warnOnly is off"
+)]
+#[case::defaulted_policy(
+    "pod_create_raw_manifest.json",
+    "spec.containers[0].imagePullPolicy is unset, which defaults to \"IfNotPresent\" (container \"app\", image \"nginx:1.25\"); set it to \"Always\""
+)]
+#[case::pod_update(
+    "pod_update_new_image.json",
+    "(container \"app\", image \"registry.example.com/shop/api:2.4.2\"); recreate the Pod with \"Always\": always-pull-images rejects this when warnOnly is off"
+)]
+#[case::kubectl_debug(
+    "pod_ephemeral_containers.json",
+    "spec.ephemeralContainers[1].imagePullPolicy is \"IfNotPresent\" (ephemeral container \"debugger-x7k2p\""
+)]
+#[case::injected_sidecar("pod_create_injected_sidecar.json", "container \"istio-proxy\"")]
+fn warn_only_accepts_unchanged_and_says_what_would_be_rejected(
+    #[case] fixture: &str,
+    #[case] expected: &str,
+) {
+    let response = eval(fixture, serde_json::json!({"warnOnly": true}), true);
+    assert!(response.mutated_object.is_none());
+    let warnings = response.warnings.expect("warnings");
+    assert!(
+        warnings.iter().any(|w| w.contains(expected)),
+        "{warnings:#?}\nexpected one to contain:\n{expected}"
+    );
+}
+
+#[test]
+fn warn_only_warns_once_per_entry_that_would_be_rejected() {
+    let response = eval(
+        "deployment_create.json",
+        serde_json::json!({"warnOnly": true}),
+        true,
+    );
+    let rejected = eval("deployment_create.json", serde_json::json!({}), false);
+    let warnings = response.warnings.unwrap();
+    assert_eq!(warnings.len(), 3, "{warnings:#?}");
+    for path in ["initContainers[0]", "containers[0]", "containers[2]"] {
+        let path = format!("spec.template.spec.{path}.imagePullPolicy");
+        assert!(
+            warnings.iter().any(|w| w.contains(&path)),
+            "{path}: {warnings:#?}"
+        );
+        assert!(rejected.message.as_ref().unwrap().contains(&path));
+    }
+}
+
+/// A request with `containers` non-compliant containers of `image`, made by
+/// `name`, in the shape of `deployment_create.json`.
+fn wide_deployment(containers: usize, image: &str, name: &str) -> Value {
+    let text = std::fs::read_to_string("test_data/deployment_create.json").unwrap();
+    let mut request: Value = serde_json::from_str(&text).unwrap();
+    let list: Vec<Value> = (0..containers)
+        .map(|i| serde_json::json!({"name": format!("{name}-{i}"), "image": image, "imagePullPolicy": "IfNotPresent"}))
+        .collect();
+    let spec = &mut request["object"]["spec"]["template"]["spec"];
+    spec["containers"] = Value::Array(list);
+    spec["initContainers"] = Value::Array(Vec::new());
+    request["object"]["metadata"]["name"] = Value::String(name.to_owned());
+    request["name"] = Value::String(name.to_owned());
+    request
+}
+
+#[rstest]
+#[case::mutate_1000_containers(1000, "nginx:1.25", "web", serde_json::json!({"mutate": true}), "more entries of this Deployment set to \"Always\"")]
+#[case::warn_only_1000_containers(1000, "nginx:1.25", "web", serde_json::json!({"warnOnly": true}), "more entries of this Deployment would be rejected")]
+#[case::long_image(3, &format!("registry.example.com/{}:1", "a".repeat(240)), "web", serde_json::json!({"mutate": true}), "...")]
+#[case::long_names(3, "nginx:1.25", &"n".repeat(240), serde_json::json!({"warnOnly": true}), "...")]
+#[case::long_everything(1000, &format!("registry.example.com/{}:1", "a".repeat(240)), &"n".repeat(240), serde_json::json!({"warnOnly": true}), "would be rejected")]
+fn warnings_fit_what_the_api_server_keeps(
+    #[case] containers: usize,
+    #[case] image: &str,
+    #[case] name: &str,
+    #[case] settings: Value,
+    #[case] expected: &str,
+) {
+    let request = wide_deployment(containers, image, name);
+    let payload = serde_json::json!({"request": request, "settings": settings}).to_string();
+    let raw = always_pull_images::validate(payload.as_bytes()).unwrap();
+    let response: ValidationResponse = serde_json::from_slice(&raw).unwrap();
+    assert!(response.accepted);
+    test_support::invariants::assert_warnings_survive_the_api_server(
+        response.warnings.as_deref().unwrap_or_default(),
+    );
+    let warnings = response.warnings.unwrap();
+    assert!(
+        warnings.iter().any(|w| w.contains(expected)),
+        "{warnings:#?}"
+    );
+    // Every listed warning keeps its whole field path.
+    for (i, warning) in warnings
+        .iter()
+        .enumerate()
+        .take(warnings.len().min(containers))
+    {
+        if warning.contains("more entries") {
+            continue;
+        }
+        let path = format!("spec.template.spec.containers[{i}].imagePullPolicy");
+        assert!(warning.contains(&path), "{warning}");
+    }
+    if containers == 1000 {
+        let summary = warnings.last().unwrap();
+        let listed = warnings.len() - 1;
+        assert!(
+            summary.starts_with(&format!("{} more entries", containers - listed)),
+            "{summary}"
+        );
     }
 }

@@ -1,18 +1,16 @@
 //! Replays the fuzzers' committed corpora natively: fast and deterministic, so
 //! a regression on a known input fails CI without running a fuzzer.
 
-mod support;
-
 use std::path::Path;
 
-use support::invariants::{check_image_reference, check_validate, check_validate_settings};
-use support::structured;
+use test_support::invariants::{check_image_reference, check_validate, check_validate_settings};
+use test_support::structured;
 
 fn corpus(target: &str) -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fuzz/corpus")
         .join(target);
-    let inputs: Vec<Vec<u8>> = support::files::files_in(&dir)
+    let inputs: Vec<Vec<u8>> = test_support::files::files_in(&dir)
         .iter()
         .map(|p| std::fs::read(p).unwrap())
         .collect();

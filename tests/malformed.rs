@@ -2,17 +2,15 @@
 //! a whole `validate` payload named `accept-…` or `reject-…`, and gets that
 //! answer cleanly. `host/tests/malformed.rs` replays it through the wasm.
 
-mod support;
-
 #[test]
 fn every_malformed_payload_gets_the_expected_clean_answer() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/malformed");
-    let paths = support::files::files_in(&dir);
+    let paths = test_support::files::files_in(&dir);
     assert!(paths.len() >= 40, "the corpus shrank");
     for path in paths {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let payload = std::fs::read(&path).unwrap();
-        let response = support::invariants::check_validate(&payload);
+        let response = test_support::invariants::check_validate(&payload);
         let expected = name.starts_with("accept-");
         assert!(
             expected || name.starts_with("reject-"),

@@ -1,12 +1,10 @@
 //! Property tests over generated pod specs, settings and image references.
 
-mod support;
-
 use always_pull_images::image_reference::ImageReference;
 use always_pull_images::registry::TrustedRegistry;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use support::invariants::{check_image_reference, check_validate};
+use test_support::invariants::{check_image_reference, check_validate};
 
 fn image() -> impl Strategy<Value = String> {
     let host = prop::sample::select(vec![

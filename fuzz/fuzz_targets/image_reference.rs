@@ -1,8 +1,7 @@
 //! Any string as an image reference.
 #![no_main]
 
-#[path = "../../tests/support/invariants.rs"]
-mod invariants;
+use test_support::invariants;
 
 libfuzzer_sys::fuzz_target!(|input: &str| {
     invariants::check_image_reference(input);

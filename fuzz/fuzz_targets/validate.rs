@@ -1,8 +1,7 @@
 //! Any bytes as the `validate` payload: always a clean, consistent answer.
 #![no_main]
 
-#[path = "../../tests/support/invariants.rs"]
-mod invariants;
+use test_support::invariants;
 
 libfuzzer_sys::fuzz_target!(|payload: &[u8]| {
     invariants::check_validate(payload);

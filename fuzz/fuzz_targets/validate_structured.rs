@@ -2,10 +2,8 @@
 //! hostile values where the policy reads (images, policies, wrong types).
 #![no_main]
 
-#[path = "../../tests/support/invariants.rs"]
-mod invariants;
-#[path = "../../tests/support/structured.rs"]
-mod structured;
+use test_support::invariants;
+use test_support::structured;
 
 libfuzzer_sys::fuzz_target!(|input: structured::Request| {
     invariants::check_validate(&structured::payload(&input));

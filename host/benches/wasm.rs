@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use policy_host::Policy;
+use policy_host::PolicyModule;
 use serde_json::{Value, json};
 
 fn root() -> PathBuf {
@@ -18,11 +18,12 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn module(variable: &str, default: &str) -> Policy {
+fn module(variable: &str, default: &str) -> PolicyModule {
     let path = std::env::var_os(variable)
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join(default));
-    Policy::load(&path).unwrap_or_else(|e| panic!("{}: {e} (run `make bench`)", path.display()))
+    PolicyModule::load(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (run `make bench`)", path.display()))
 }
 
 fn payload(name: &str, settings: Value) -> Vec<u8> {

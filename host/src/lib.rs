@@ -22,16 +22,16 @@ pub type HostResult<T> = Result<T, Box<dyn Error + Send + Sync>>;
 
 /// A compiled policy module, from which instances are made cheaply.
 #[derive(Clone)]
-pub struct Policy {
+pub struct PolicyModule {
     engine: Engine,
     module: Module,
 }
 
-impl Policy {
+impl PolicyModule {
     pub fn compile(wasm: &[u8]) -> HostResult<Self> {
         let engine = Engine::default();
         let module = Module::new(&engine, wasm)?;
-        Ok(Policy { engine, module })
+        Ok(PolicyModule { engine, module })
     }
 
     pub fn load(path: &Path) -> HostResult<Self> {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use policy_host::{Policy, request_from_document};
+use policy_host::{PolicyModule, request_from_document};
 use serde_json::{Value, json};
 
 const USAGE: &str = "usage:
@@ -13,11 +13,14 @@ const USAGE: &str = "usage:
   policy-host bench-report [CRITERION_DIR]                    (after `make bench`)";
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("run") => run(&args[1..]),
-        Some("scaffold-artifacthub") => scaffold_artifacthub(&args[1..]),
-        Some("bench-report") => bench_report(&args[1..]),
+    let mut args = lexopt::Parser::from_env();
+    let result = match args.next() {
+        Ok(Some(lexopt::Arg::Value(command))) => match command.to_str() {
+            Some("run") => run(args),
+            Some("scaffold-artifacthub") => scaffold_artifacthub(args),
+            Some("bench-report") => bench_report(args),
+            _ => Err(USAGE.to_owned()),
+        },
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -27,6 +30,19 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// An argument error, with the usage.
+fn usage(error: impl std::fmt::Display) -> String {
+    format!("{error}\n{USAGE}")
+}
+
+/// The value of the option just read, as a string.
+fn string_value(args: &mut lexopt::Parser) -> Result<String, String> {
+    args.value()
+        .map_err(usage)?
+        .into_string()
+        .map_err(|value| format!("{value:?} is not UTF-8"))
 }
 
 /// `file://` URIs and plain paths, as kwctl maps them.
@@ -40,34 +56,33 @@ fn policy_path(uri: &str) -> Result<PathBuf, String> {
     }
 }
 
-fn run(args: &[String]) -> Result<(), String> {
+fn run(mut args: lexopt::Parser) -> Result<(), String> {
+    use lexopt::Arg::{Long, Short, Value as Positional};
     let mut request_path = None;
     let mut settings = json!({});
     let mut policy = None;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut value = || {
-            args.next()
-                .cloned()
-                .ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))
-        };
-        match arg.as_str() {
-            "-r" | "--request-path" => request_path = Some(value()?),
-            "--settings-json" => {
-                settings = serde_json::from_str(&value()?)
+    while let Some(arg) = args.next().map_err(usage)? {
+        match arg {
+            Short('r') | Long("request-path") => request_path = Some(string_value(&mut args)?),
+            Long("settings-json") => {
+                settings = serde_json::from_str(&string_value(&mut args)?)
                     .map_err(|e| format!("--settings-json is not JSON: {e}"))?;
             }
-            "-s" | "--settings-path" => {
-                let path = value()?;
+            Short('s') | Long("settings-path") => {
+                let path = string_value(&mut args)?;
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| format!("cannot read {path}: {e}"))?;
                 settings =
                     serde_yaml::from_str(&text).map_err(|e| format!("{path} is not YAML: {e}"))?;
             }
-            other if other.starts_with('-') => {
-                return Err(format!("unknown option {other}\n{USAGE}"));
+            Positional(value) if policy.is_none() => {
+                policy = Some(
+                    value
+                        .into_string()
+                        .map_err(|v| format!("{v:?} is not UTF-8"))?,
+                );
             }
-            other => policy = Some(other.to_owned()),
+            other => return Err(usage(other.unexpected())),
         }
     }
     if !(settings.is_object() || settings.is_null()) {
@@ -86,7 +101,7 @@ fn run(args: &[String]) -> Result<(), String> {
         serde_json::from_str(&text).map_err(|e| format!("{request_path} is not JSON: {e}"))?;
     let request = request_from_document(document)?;
 
-    let instance = Policy::load(&policy)
+    let instance = PolicyModule::load(&policy)
         .and_then(|p| p.instantiate())
         .map_err(|e| e.to_string())?;
     let verdict = instance
@@ -107,12 +122,15 @@ fn run(args: &[String]) -> Result<(), String> {
 }
 
 /// Prints artifacthub-pkg.yml as `kwctl scaffold artifacthub` would.
-fn scaffold_artifacthub(args: &[String]) -> Result<(), String> {
-    let created_at = match args {
-        [] => now_rfc3339(),
-        [flag, value] if flag == "--created-at" => value.clone(),
-        _ => return Err(USAGE.to_owned()),
-    };
+fn scaffold_artifacthub(mut args: lexopt::Parser) -> Result<(), String> {
+    let mut created_at = None;
+    while let Some(arg) = args.next().map_err(usage)? {
+        match arg {
+            lexopt::Arg::Long("created-at") => created_at = Some(string_value(&mut args)?),
+            other => return Err(usage(other.unexpected())),
+        }
+    }
+    let created_at = created_at.unwrap_or_else(now_rfc3339);
     let read =
         |path: &str| std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"));
     let package = policy_host::artifacthub::scaffold(
@@ -124,28 +142,9 @@ fn scaffold_artifacthub(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// The current UTC time as RFC 3339, from the system clock alone.
+/// The current UTC time as RFC 3339, as kwctl writes `createdAt`.
 fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest / 60 % 60,
-        rest % 60
-    )
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
 /// The median (ns) of one criterion benchmark, from its estimates file.
@@ -156,8 +155,14 @@ fn median_ns(dir: &Path) -> Option<f64> {
 }
 
 /// Prints the wasm benchmark medians as ratios to the baseline policy.
-fn bench_report(args: &[String]) -> Result<(), String> {
-    let dir = PathBuf::from(args.first().map_or("target/criterion", String::as_str));
+fn bench_report(mut args: lexopt::Parser) -> Result<(), String> {
+    let mut dir = PathBuf::from("target/criterion");
+    while let Some(arg) = args.next().map_err(usage)? {
+        match arg {
+            lexopt::Arg::Value(value) => dir = PathBuf::from(value),
+            other => return Err(usage(other.unexpected())),
+        }
+    }
     let mut groups: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e} (run `make bench` first)", dir.display()))?
         .flatten()

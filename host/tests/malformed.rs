@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 #[test]
 fn malformed_payloads_never_trap_the_wasm() {
     let dir = common::repo_root().join("test_data/malformed");
-    let paths = common::files::files_in(&dir);
+    let paths = test_support::files::files_in(&dir);
     let instance = common::instance();
     let mut slowest = (Duration::ZERO, String::new());
     for path in paths {

@@ -272,7 +272,7 @@ struct PolicySpec {
 fn examples() -> Vec<(String, PolicySpec)> {
     let dir = common::repo_root().join("examples");
     let mut found = Vec::new();
-    let paths = common::files::files_in(&dir);
+    let paths = test_support::files::files_in(&dir);
     for path in paths {
         let text = std::fs::read_to_string(&path).unwrap();
         for document in serde_yaml::Deserializer::from_str(&text) {
@@ -296,8 +296,8 @@ fn examples() -> Vec<(String, PolicySpec)> {
 fn examples_match_metadata_and_pass_the_policys_settings_validation() {
     let examples = examples();
     assert!(
-        examples.len() >= 5,
-        "validate, mutate, the pair and a namespaced policy"
+        examples.len() >= 6,
+        "validate, mutate, the pair, warn-only and a namespaced policy"
     );
     let metadata_rules = triples(&parse_metadata(&read("metadata.yml")).unwrap().rules);
     let instance = common::instance();
@@ -312,12 +312,13 @@ fn examples_match_metadata_and_pass_the_policys_settings_validation() {
             spec.mutating, mutate,
             "{path}: spec.mutating must agree with settings.mutate"
         );
-        if spec.mutating {
+        let warn_only = spec.settings.get("warnOnly") == Some(&serde_json::Value::Bool(true));
+        if spec.mutating || warn_only {
             assert_eq!(
                 spec.background_audit,
                 Some(false),
-                "{path}: audit reports a mutating policy's every allowed answer as a pass; \
-                 set backgroundAudit: false and audit with a validating policy"
+                "{path}: audit reports every allowed answer as a pass, and this policy allows \
+                 non-compliant objects; set backgroundAudit: false and audit with a validating policy"
             );
         }
         let verdict = instance.validate_settings(&spec.settings).unwrap();
@@ -330,7 +331,7 @@ fn examples_match_metadata_and_pass_the_policys_settings_validation() {
 #[test]
 fn examples_use_fields_the_crds_define() {
     let mut checked = 0;
-    for path in common::files::files_in(&common::repo_root().join("examples")) {
+    for path in test_support::files::files_in(&common::repo_root().join("examples")) {
         let text = std::fs::read_to_string(&path).unwrap();
         for document in serde_yaml::Deserializer::from_str(&text) {
             let doc = Value::deserialize(document).unwrap();

@@ -19,9 +19,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::verdicts::{Verdict, Verdicts};
 use policy_host::AdmissionResponse;
 use serde_json::{Value, json};
+use test_support::verdicts::{Verdict, Verdicts};
 
 const CLIENTS: usize = 32;
 const LOAD_DURATION: Duration = Duration::from_secs(4);
@@ -242,7 +242,7 @@ fn patched_request(request: &Value, response: &AdmissionResponse) -> Result<Valu
 }
 
 fn request_fixtures() -> Vec<(String, Value)> {
-    common::files::files_in(&common::repo_root().join("test_data"))
+    test_support::files::files_in(&common::repo_root().join("test_data"))
         .into_iter()
         .filter(|path| path.extension().is_some_and(|e| e == "json"))
         .map(|path| {
@@ -337,7 +337,7 @@ fn audit_of_a_mutating_policy_reports_a_pass() {
 fn malformed_payloads_get_an_answer(server: &PolicyServer) {
     let dir = common::repo_root().join("test_data/malformed");
     let mut statuses = std::collections::BTreeMap::new();
-    for path in common::files::files_in(&dir) {
+    for path in test_support::files::files_in(&dir) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let payload = std::fs::read(&path).unwrap();
         let body = match serde_json::from_slice::<Value>(&payload) {

@@ -3,8 +3,9 @@
 
 mod common;
 
-/// The hard budget; the goal (250 KB) and the measured size are in BENCHMARKS.md.
-const BUDGET_BYTES: u64 = 350 * 1000;
+/// A regression guard under the 250 KB release budget (e2e.bats checks the
+/// annotated module against that); the measured size is in BENCHMARKS.md.
+const BUDGET_BYTES: u64 = 220 * 1000;
 
 #[test]
 fn policy_wasm_fits_the_size_budget() {

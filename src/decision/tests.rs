@@ -76,7 +76,11 @@ fn verdict(decision: &Decision<'_, '_>) -> (&'static str, Vec<(EntryList, usize)
         Decision::Accept(_) => ("accept", vec![]),
         Decision::Reject(v, Remedy::FixOrExempt) => ("reject", named(v)),
         Decision::Reject(v, Remedy::RecreatePod) => ("reject: recreate the pod", named(v)),
-        Decision::Warn(v) => ("warn", named(v)),
+        Decision::Warn(v, Leniency::ReplicaSetNotMutated) => ("warn", named(v)),
+        Decision::Warn(v, Leniency::WarnOnly(Remedy::FixOrExempt)) => ("warn only", named(v)),
+        Decision::Warn(v, Leniency::WarnOnly(Remedy::RecreatePod)) => {
+            ("warn only: recreate the pod", named(v))
+        }
         Decision::Mutate(v) => ("mutate", named(v)),
     }
 }
@@ -98,6 +102,9 @@ use EntryList::{Containers as C, EphemeralContainers as E, Volumes as V};
 #[case::digest_pinned_judged_by_default(Some("IfNotPresent"), &format!("nginx{DIGEST}"), serde_json::json!({}), "reject")]
 #[case::invalid_digest_is_not_pinned(Some("IfNotPresent"), "nginx@sha256:abc", serde_json::json!({"exemptDigestPinned": true}), "reject")]
 #[case::mutate_mode_patches(Some("IfNotPresent"), "nginx:1.25", serde_json::json!({"mutate": true}), "mutate")]
+#[case::warn_only_accepts_with_a_warning(Some("IfNotPresent"), "nginx:1.25", serde_json::json!({"warnOnly": true}), "warn only")]
+#[case::warn_only_leaves_compliant_alone(Some("Always"), "nginx:1.25", serde_json::json!({"warnOnly": true}), "accept")]
+#[case::warn_only_respects_trusted_registries(Some("IfNotPresent"), "ghcr.io/acme/app:1", serde_json::json!({"warnOnly": true, "trustedRegistries": ["ghcr.io/acme"]}), "accept")]
 #[case::mutate_mode_leaves_compliant_alone(Some("Always"), "nginx:1.25", serde_json::json!({"mutate": true}), "accept")]
 fn rules_for_one_container(
     #[case] declared: Option<&str>,
@@ -262,8 +269,32 @@ fn updates_with_a_new_image(
 }
 
 #[rstest]
+#[case::pod_update_warns_that_the_pod_must_be_recreated(
+    WorkloadKind::Pod, &[("nginx:1.26", Some("IfNotPresent")), ("redis:7", Some("IfNotPresent"))],
+    ("warn only: recreate the pod", vec![(C, 0)])
+)]
+#[case::workload_update_warns_about_the_whole_template(
+    WorkloadKind::Deployment, &[("nginx:1.25", Some("IfNotPresent")), ("redis:7.2", Some("Always"))],
+    ("warn only", vec![(C, 0)])
+)]
+fn updates_in_warn_only_mode(
+    #[case] kind: WorkloadKind,
+    #[case] new: Containers,
+    #[case] expected: (&str, Vec<(EntryList, usize)>),
+) {
+    let old = containers(kind, OLD);
+    let new = containers(kind, new);
+    let rules = rules(serde_json::json!({"warnOnly": true}));
+    assert_eq!(
+        verdict(&decide(update(kind), &new, Some(&old), &rules)),
+        expected
+    );
+}
+
+#[rstest]
 #[case::validate_mode(serde_json::json!({}), "reject")]
 #[case::mutate_mode(serde_json::json!({"mutate": true}), "mutate")]
+#[case::warn_only_mode(serde_json::json!({"warnOnly": true}), "warn only")]
 fn kubectl_debug_judges_only_the_new_ephemeral_containers(
     #[case] settings: serde_json::Value,
     #[case] expected: &str,
@@ -304,6 +335,7 @@ fn kubectl_debug_without_old_object_judges_every_ephemeral_container() {
 #[rstest]
 #[case::validate_mode_rejects(serde_json::json!({}), "reject")]
 #[case::mutate_mode_warns_and_never_patches(serde_json::json!({"mutate": true}), "warn")]
+#[case::warn_only_mode_warns(serde_json::json!({"warnOnly": true}), "warn only")]
 fn replicasets(#[case] settings: serde_json::Value, #[case] expected: &str) {
     let object = workload(
         WorkloadKind::ReplicaSet,

@@ -1,6 +1,8 @@
 use super::*;
 use crate::decision::{Accepted, Remedy};
+use crate::message::Subject;
 use crate::pod_spec::{EntryList, ImageEntry};
+use crate::pull_policy::EffectivePolicy;
 use crate::workload_kind::WorkloadKind;
 use std::borrow::Cow;
 

@@ -12,12 +12,16 @@ fn validate(settings: serde_json::Value) -> Result<(), String> {
 #[case::empty(json!({}))]
 #[case::every_setting(json!({"mutate": true, "exemptNamespaces": ["kube-system", "team-*"], "trustedRegistries": ["registry.example.com", "localhost:5000", "ghcr.io/my-org", "*.dkr.ecr.eu-west-1.amazonaws.com"], "exemptDigestPinned": true}))]
 #[case::empty_lists(json!({"exemptNamespaces": [], "trustedRegistries": []}))]
+#[case::warn_only(json!({"warnOnly": true, "exemptNamespaces": ["kube-system"]}))]
+#[case::warn_only_off_with_mutate(json!({"warnOnly": false, "mutate": true}))]
 fn accepted(#[case] settings: serde_json::Value) {
     assert_eq!(validate(settings), Ok(()));
 }
 
 #[rstest]
 #[case::unknown_key(json!({"mutat": true}), "unknown field `mutat`")]
+#[case::warn_only_with_mutate(json!({"mutate": true, "warnOnly": true}), "mutate and warnOnly cannot both be true")]
+#[case::warn_only_not_a_bool(json!({"warnOnly": "yes"}), "invalid type: string \"yes\", expected a boolean")]
 #[case::snake_case_key(json!({"exempt_namespaces": []}), "unknown field `exempt_namespaces`")]
 #[case::mutate_not_a_bool(json!({"mutate": "true"}), "invalid type: string \"true\", expected a boolean")]
 #[case::namespaces_not_a_list(json!({"exemptNamespaces": "kube-system"}), "invalid type: string \"kube-system\", expected a sequence")]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use std::time::SystemTime;
 
-use policy_host::{Instance, Policy};
+use policy_host::{Instance, PolicyModule};
 use serde_json::Value;
 
 #[allow(dead_code)]
@@ -40,7 +40,7 @@ fn newest_source(dir: &Path, newest: &mut (SystemTime, PathBuf)) {
     }
 }
 
-static POLICY: LazyLock<Policy> = LazyLock::new(|| {
+static POLICY: LazyLock<PolicyModule> = LazyLock::new(|| {
     let path = policy_wasm_path();
     let built = std::fs::metadata(&path)
         .and_then(|m| m.modified())
@@ -68,7 +68,7 @@ static POLICY: LazyLock<Policy> = LazyLock::new(|| {
         path.display(),
         newest.1.display()
     );
-    Policy::load(&path).unwrap_or_else(|e| panic!("cannot load {}: {e}", path.display()))
+    PolicyModule::load(&path).unwrap_or_else(|e| panic!("cannot load {}: {e}", path.display()))
 });
 
 #[allow(dead_code)]
@@ -83,14 +83,6 @@ pub fn fixture(name: &str) -> Value {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap()
 }
-
-#[allow(dead_code)]
-#[path = "../../../tests/support/files.rs"]
-pub mod files;
-
-#[allow(dead_code)]
-#[path = "../../../tests/support/verdicts.rs"]
-pub mod verdicts;
 
 /// A real Kubewarden tool (`kwctl`, `policy-server`) on PATH. Without it the
 /// caller skips with a one-line reason, unless `REQUIRE_KUBEWARDEN=1` (CI),

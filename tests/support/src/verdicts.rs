@@ -30,10 +30,6 @@ impl Verdict {
             other => panic!("verdicts.tsv: unknown verdict {other:?}"),
         }
     }
-
-    pub fn allowed(self) -> bool {
-        self != Verdict::Reject
-    }
 }
 
 /// The whole table.

@@ -2,8 +2,6 @@
 //! operations and pod specs, with hostile values where the policy reads.
 //! Shared by the `validate_structured` fuzz target and the corpus replay test.
 
-#![allow(dead_code)]
-
 use arbitrary::Arbitrary;
 use serde_json::{Value, json};
 

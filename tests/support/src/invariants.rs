@@ -1,8 +1,6 @@
 //! Properties every `validate` answer must have, whatever the input. Shared by
 //! the fuzz targets (`fuzz/`) and the native replay of their corpus.
 
-#![allow(dead_code)]
-
 use serde_json::Value;
 
 /// Runs `validate` on `payload` and checks the answer; returns it.
@@ -12,6 +10,10 @@ pub fn check_validate(payload: &[u8]) -> Value {
     let accepted = response["accepted"]
         .as_bool()
         .expect("`accepted` is a bool");
+    let warnings: Vec<String> = serde_json::from_value(response["warnings"].clone())
+        .map(|w: Option<Vec<String>>| w.unwrap_or_default())
+        .expect("warnings are strings");
+    assert_warnings_survive_the_api_server(&warnings);
     if !accepted {
         let message = response["message"]
             .as_str()
@@ -154,4 +156,14 @@ pub fn check_image_reference(input: &str) {
         let again = ImageReference::parse(&full).expect("a formatted reference parses");
         assert_eq!(again, reference, "{input:?} -> {full:?}");
     }
+}
+
+/// Each warning at most 256 bytes, and all of them under 4,096: what the API
+/// server keeps of admission warnings (it counts characters; bytes are never fewer).
+pub fn assert_warnings_survive_the_api_server(warnings: &[String]) {
+    for warning in warnings {
+        assert!(warning.len() <= 256, "{} bytes: {warning}", warning.len());
+    }
+    let total: usize = warnings.iter().map(String::len).sum();
+    assert!(total < 4096, "{total} bytes of warnings");
 }

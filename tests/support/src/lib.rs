@@ -1,0 +1,7 @@
+//! Shared by the native tests (`tests/`), the host's tests (`host/tests/`) and
+//! the fuzz targets (`fuzz/`).
+
+pub mod files;
+pub mod invariants;
+pub mod structured;
+pub mod verdicts;
