@@ -41,6 +41,11 @@ fn scenarios() -> Vec<(&'static str, &'static str, Value)> {
             json!({"mutate": true}),
         ),
         (
+            "deployment_3c_2i_warn_only",
+            "deployment_create.json",
+            json!({"warnOnly": true}),
+        ),
+        (
             "pod_100_containers",
             "pod_create_100_containers.json",
             json!({}),

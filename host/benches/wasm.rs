@@ -34,7 +34,7 @@ fn payload(name: &str, settings: Value) -> Vec<u8> {
         .into_bytes()
 }
 
-pub const SCENARIOS: [(&str, &str, &str); 8] = [
+pub const SCENARIOS: [(&str, &str, &str); 9] = [
     ("pod_1_container", "pod_create_one_container.json", "{}"),
     ("pod_2_containers", "pod_create_compliant.json", "{}"),
     ("deployment_3c_2i_validate", "deployment_create.json", "{}"),
@@ -42,6 +42,11 @@ pub const SCENARIOS: [(&str, &str, &str); 8] = [
         "deployment_3c_2i_mutate",
         "deployment_create.json",
         r#"{"mutate": true}"#,
+    ),
+    (
+        "deployment_3c_2i_warn_only",
+        "deployment_create.json",
+        r#"{"warnOnly": true}"#,
     ),
     ("pod_100_containers", "pod_create_100_containers.json", "{}"),
     (
