@@ -31,6 +31,9 @@ fn malformed_payloads_never_trap_the_wasm() {
             "{name}: {:?}",
             response.message
         );
+        test_support::invariants::assert_warnings_survive_the_api_server(
+            response.warnings.as_deref().unwrap_or_default(),
+        );
         if !response.accepted {
             assert!(
                 response.message.is_some_and(|m| !m.is_empty()),

@@ -277,6 +277,12 @@ fn the_real_policy_server_serves_the_annotated_module() {
             if verdict_of(&answer) != expected {
                 failures.push(format!("{case}: expected {expected:?}, got {answer:?}"));
             }
+            // What the API server keeps of admission warnings.
+            let warnings = answer.warnings.as_deref().unwrap_or_default();
+            let total: usize = warnings.iter().map(String::len).sum();
+            if warnings.iter().any(|w| w.len() > 256) || total >= 4096 {
+                failures.push(format!("{case}: warnings too long: {warnings:?}"));
+            }
             // This project's host must say exactly what the policy server says.
             let from_host = host.evaluate(request, settings);
             if from_host != answer {
