@@ -53,12 +53,8 @@ fn verdicts(#[files("test_data/*.json")] path: PathBuf) {
         let raw = always_pull_images::validate(payload.as_bytes()).unwrap();
         let response: ValidationResponse = serde_json::from_slice(&raw).unwrap();
         let warned = response.warnings.as_ref().is_some_and(|w| !w.is_empty());
-        let got = match (response.accepted, &response.mutated_object, warned) {
-            (false, _, _) => Verdict::Reject,
-            (true, Some(_), _) => Verdict::Patch,
-            (true, None, true) => Verdict::Warn,
-            (true, None, false) => Verdict::Accept,
-        };
+        let patched = response.mutated_object.is_some();
+        let got = Verdict::of(response.accepted, patched, warned);
         assert_eq!(
             got, verdict,
             "{fixture} under {configuration}: {response:?}"

@@ -219,17 +219,6 @@ fn annotated_module() -> PathBuf {
     path
 }
 
-/// What kind of answer a response is, in the words of `verdicts.tsv`.
-fn verdict_of(response: &AdmissionResponse) -> Verdict {
-    let warned = response.warnings.as_ref().is_some_and(|w| !w.is_empty());
-    match (response.allowed, response.patch.is_some(), warned) {
-        (false, _, _) => Verdict::Reject,
-        (true, true, _) => Verdict::Patch,
-        (true, false, true) => Verdict::Warn,
-        (true, false, false) => Verdict::Accept,
-    }
-}
-
 /// `request` with its object replaced by the object the response's patch makes.
 fn patched_request(request: &Value, response: &AdmissionResponse) -> Result<Value, String> {
     let patch = response
@@ -274,7 +263,7 @@ fn the_real_policy_server_serves_the_annotated_module() {
                     continue;
                 }
             };
-            if verdict_of(&answer) != expected {
+            if common::verdict_of(&answer) != expected {
                 failures.push(format!("{case}: expected {expected:?}, got {answer:?}"));
             }
             // What the API server keeps of admission warnings.
@@ -402,7 +391,7 @@ fn concurrent_clients(server: &PolicyServer, table: &Verdicts, fixtures: &[(Stri
                         .review("validate", policy, request)
                         .and_then(|answer| {
                             sent.fetch_add(1, Ordering::Relaxed);
-                            if verdict_of(&answer) != expected {
+                            if common::verdict_of(&answer) != expected {
                                 return Err(format!("expected {expected:?}, got {answer:?}"));
                             }
                             if expected != Verdict::Patch {

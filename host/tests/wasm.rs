@@ -51,13 +51,7 @@ fn verdicts(#[files("../test_data/*.json")] path: PathBuf) {
     let instance = instance();
     for (configuration, settings, expected) in table.of(fixture) {
         let response = instance.evaluate(&request, settings);
-        let warned = response.warnings.as_ref().is_some_and(|w| !w.is_empty());
-        let got = match (response.allowed, response.patch.is_some(), warned) {
-            (false, _, _) => Verdict::Reject,
-            (true, true, _) => Verdict::Patch,
-            (true, false, true) => Verdict::Warn,
-            (true, false, false) => Verdict::Accept,
-        };
+        let got = common::verdict_of(&response);
         assert_eq!(
             got, expected,
             "{fixture} under {configuration}: {response:?}"

@@ -105,3 +105,10 @@ pub fn kubewarden_tool(name: &str) -> Option<PathBuf> {
     }
     found
 }
+
+/// What kind of answer an AdmissionResponse is, in the words of `verdicts.tsv`.
+#[allow(dead_code)]
+pub fn verdict_of(response: &policy_host::AdmissionResponse) -> test_support::verdicts::Verdict {
+    let warned = response.warnings.as_ref().is_some_and(|w| !w.is_empty());
+    test_support::verdicts::Verdict::of(response.allowed, response.patch.is_some(), warned)
+}

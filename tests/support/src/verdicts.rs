@@ -21,6 +21,17 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict of an answer: whether it allowed the request, carried a
+    /// patch (or mutated object), and carried warnings.
+    pub fn of(allowed: bool, patched: bool, warned: bool) -> Verdict {
+        match (allowed, patched, warned) {
+            (false, _, _) => Verdict::Reject,
+            (true, true, _) => Verdict::Patch,
+            (true, false, true) => Verdict::Warn,
+            (true, false, false) => Verdict::Accept,
+        }
+    }
+
     fn parse(word: &str) -> Verdict {
         match word {
             "accept" => Verdict::Accept,
