@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::decision::{Leniency, Remedy, Violation};
 use crate::pull_policy::{EffectivePolicy, PullPolicy};
-use crate::warnings::{Piece, Warnings};
+use crate::warnings::{Piece, Warnings, fit};
 use crate::workload::Workload;
 
 /// How many entries a rejection lists before it summarises the rest.
@@ -70,14 +70,17 @@ pub fn rejection(
         if n > 0 {
             message.push_str("; ");
         }
+        // The same pieces as a warning's, written out whole.
         let facts = Facts::of(workload, violation);
-        let _ = write!(
-            message,
-            "{} is {} ({}), must be \"Always\"",
-            facts.path,
-            facts.value_text(),
-            facts.label_text()
-        );
+        let mut pieces = vec![
+            Piece::Fixed(&facts.path),
+            Piece::Fixed(" is "),
+            facts.value(),
+        ];
+        pieces.push(Piece::Fixed(" ("));
+        facts.label(&mut pieces);
+        pieces.push(Piece::Fixed("), must be \"Always\""));
+        message.push_str(&fit(&pieces, usize::MAX));
     }
     if violations.len() > LISTED_MAX {
         let _ = write!(message, "; and {} more", violations.len() - LISTED_MAX);
@@ -203,13 +206,6 @@ impl<'v> Facts<'v> {
         }
     }
 
-    fn value_text(&self) -> String {
-        match self.effective {
-            EffectivePolicy::Declared(value) => format!("{value:?}"),
-            EffectivePolicy::Defaulted(policy) => defaulted(policy).0.to_owned(),
-        }
-    }
-
     /// `container "app", image "nginx:1.25"`.
     fn label<'p>(&'p self, pieces: &mut Vec<Piece<'p>>) {
         pieces.push(Piece::Fixed(self.noun));
@@ -217,13 +213,6 @@ impl<'v> Facts<'v> {
             pieces.extend([Piece::Fixed(" "), Piece::Quoted(name)]);
         }
         pieces.extend([Piece::Fixed(", image "), Piece::Quoted(self.image)]);
-    }
-
-    fn label_text(&self) -> String {
-        match self.name {
-            Some(name) => format!("{} {name:?}, image {:?}", self.noun, self.image),
-            None => format!("{}, image {:?}", self.noun, self.image),
-        }
     }
 }
 
