@@ -104,7 +104,7 @@ patch_of() {
   [ "$status" -eq 0 ]
   [[ "$output" == *'"allowed":true'* ]]
   [[ "$output" != *'"patch"'* ]]
-  [[ "$output" == *'ReplicaSets are not mutated'* ]]
+  [[ "$output" == *'a controller owns this template, so it is not mutated'* ]]
 }
 
 @test "accepts an update that brings no new image" {
@@ -214,4 +214,39 @@ patch_of() {
   evaluate pod_create_compliant.json '{"warnOnly": true, "mutate": true}'
   [ "$status" -eq 1 ]
   [[ "$stderr" == *'mutate and warnOnly cannot both be true'* ]]
+}
+
+@test "a workload update that changes the template is judged as a create (kubectl set env, rollout restart)" {
+  evaluate deployment_update_set_env.json
+  [ "$(verdict)" = reject ]
+  [[ "$output" == *'spec.template.spec.containers[0].imagePullPolicy'* ]]
+  evaluate deployment_update_rollout_restart.json '{"mutate": true}'
+  [ "$(verdict)" = patch ]
+}
+
+@test "a pull-policy regression with the same images is rejected, and patched in mutate mode" {
+  evaluate deployment_update_pull_policy_regression.json
+  [ "$(verdict)" = reject ]
+  evaluate deployment_update_pull_policy_regression.json '{"mutate": true}'
+  [ "$(verdict)" = patch ]
+}
+
+@test "a workload update that leaves the template unchanged is accepted untouched in every mode" {
+  for settings in '{}' '{"mutate": true}' '{"warnOnly": true}'; do
+    evaluate deployment_update_scale.json "$settings"
+    [ "$(verdict)" = accept ]
+    [[ "$output" != *'"warnings":["'* ]]
+  done
+}
+
+@test "a queue controller's write to a suspended Job is never rejected nor patched" {
+  for settings in '{}' '{"mutate": true}'; do
+    evaluate job_update_suspended_scheduling.json "$settings"
+    [ "$(verdict)" = accept ]
+  done
+}
+
+@test "a ReplicaSet that no controller owns is patched in mutate mode" {
+  evaluate replicaset_create_unowned.json '{"mutate": true}'
+  [ "$(verdict)" = patch ]
 }

@@ -82,8 +82,15 @@ pub struct Violation<'w, 'a> {
 pub enum Accepted {
     /// A mirror pod: the kubelet owns it and never runs its containers from the API.
     MirrorPod,
-    /// An UPDATE that brings no image the old object did not already have.
+    /// A Pod UPDATE that brings no image the old Pod did not already have: its
+    /// pull policies are immutable, and its running containers keep theirs.
     NoNewImage,
+    /// A workload UPDATE that leaves the pod template as it was: it makes no new
+    /// Pod, and a patch would roll out Pods nobody asked for.
+    TemplateUnchanged,
+    /// A Job UPDATE: its template is immutable but for a suspended Job's
+    /// scheduling directives, so it is never patched; its Pods are judged.
+    JobUpdate,
     /// Every judged entry pulls `Always` or is exempt.
     Compliant,
 }
@@ -102,9 +109,10 @@ pub enum Remedy {
 pub enum Leniency {
     /// `warnOnly`: the request would be rejected; the remedy is what to do.
     WarnOnly(Remedy),
-    /// A ReplicaSet in mutate mode: patching it would make its Deployment
-    /// create ReplicaSets in a loop; its Pods are patched instead.
-    ReplicaSetNotMutated,
+    /// A ReplicaSet or ReplicationController that a controller owns (a
+    /// Deployment, say), in mutate mode: patching its template would make that
+    /// controller create new ones in a loop; its Pods are patched instead.
+    ControlledTemplate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,7 +141,11 @@ pub fn decide<'w, 'a>(
         .into_iter()
         .filter_map(|(position, entry)| violation(position, entry, rules))
         .collect();
-    verdict(target, violations, rules)
+    let controlled_template = matches!(
+        target.kind,
+        WorkloadKind::ReplicaSet | WorkloadKind::ReplicationController
+    ) && object.controller.is_some();
+    verdict(target, violations, controlled_template, rules)
 }
 
 /// The entries (with their positions) a request is judged on, or why it is
@@ -158,28 +170,37 @@ fn judged_entries<'w, 'a>(
             .filter(|(_, entry)| entry.name.as_deref().is_none_or(|n| !existing.contains(n)))
             .collect());
     }
-    let old = match (target.operation, old_object) {
-        (Operation::Update, Some(old)) => old,
-        _ => return Ok(entries.collect()),
-    };
-    let old_images: BTreeSet<&str> = old.entries.iter().map(|e| e.image.as_ref()).collect();
-    let is_new = |entry: &ImageEntry<'_>| !old_images.contains(entry.image.as_ref());
-    if !object.entries.iter().any(is_new) {
-        return Err(Accepted::NoNewImage);
+    if target.operation == Operation::Create {
+        return Ok(entries.collect());
     }
-    Ok(match target.kind {
-        // Running containers keep their (immutable) policy: judge only the
-        // entries whose image changes.
-        WorkloadKind::Pod => entries.filter(|(_, entry)| is_new(entry)).collect(),
-        // A new template rolls out new Pods: all of it must comply.
-        _ => entries.collect(),
-    })
+    match (target.kind, old_object) {
+        (WorkloadKind::Pod, Some(old)) => {
+            // Running containers keep their (immutable) policy: judge only the
+            // entries whose image changes.
+            let old_images: BTreeSet<&str> =
+                old.entries.iter().map(|e| e.image.as_ref()).collect();
+            let is_new = |entry: &ImageEntry<'_>| !old_images.contains(entry.image.as_ref());
+            let judged: Vec<_> = entries.filter(|(_, entry)| is_new(entry)).collect();
+            match judged.is_empty() {
+                true => Err(Accepted::NoNewImage),
+                false => Ok(judged),
+            }
+        }
+        (_, Some(old)) if object.template.is_some() && object.template == old.template => {
+            Err(Accepted::TemplateUnchanged)
+        }
+        (WorkloadKind::Job, _) => Err(Accepted::JobUpdate),
+        // A changed template makes new Pods from all of it: judged as a CREATE,
+        // as is an UPDATE whose old object is missing (the stricter reading).
+        _ => Ok(entries.collect()),
+    }
 }
 
 /// What becomes of a request with these violations.
 fn verdict<'w, 'a>(
     target: Target,
     violations: Vec<Violation<'w, 'a>>,
+    controlled_template: bool,
     rules: &Rules,
 ) -> Decision<'w, 'a> {
     if violations.is_empty() {
@@ -196,13 +217,11 @@ fn verdict<'w, 'a>(
         };
         return Decision::Warn(violations, Leniency::WarnOnly(remedy));
     }
-    match (rules.mutate, target.kind) {
-        (false, _) => Decision::Reject(violations, Remedy::FixOrExempt),
-        (true, _) if updates_pod => Decision::Reject(violations, Remedy::RecreatePod),
-        (true, WorkloadKind::ReplicaSet) => {
-            Decision::Warn(violations, Leniency::ReplicaSetNotMutated)
-        }
-        (true, _) => Decision::Mutate(violations),
+    match rules.mutate {
+        false => Decision::Reject(violations, Remedy::FixOrExempt),
+        true if updates_pod => Decision::Reject(violations, Remedy::RecreatePod),
+        true if controlled_template => Decision::Warn(violations, Leniency::ControlledTemplate),
+        true => Decision::Mutate(violations),
     }
 }
 

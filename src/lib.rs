@@ -16,6 +16,7 @@ pub mod message;
 pub mod mutation;
 pub mod namespace;
 pub mod pod_spec;
+pub mod pod_template;
 pub mod pull_policy;
 pub mod read_error;
 pub mod registry;

@@ -8,6 +8,7 @@ use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
 
 use crate::field_path::FieldPath;
 use crate::json_view::{JsonType, List, Member, Object, Scalar};
@@ -17,6 +18,9 @@ use crate::read_error::ReadError;
 pub struct Manifest<'a> {
     pub metadata: Metadata<'a>,
     pub pod_spec: PodSpecFields<'a>,
+    /// The pod template's text: the value that holds the pod spec, for every
+    /// kind but a Pod (whose pod spec is its own `spec`).
+    pub template: Option<&'a RawValue>,
 }
 
 /// Reads `text`, an object whose pod spec is at `location`.
@@ -30,10 +34,11 @@ pub fn read<'a>(
         .deserialize(&mut deserializer)
         .and_then(|found| deserializer.end().map(|()| found))
         .map_err(|e| ReadError::Malformed(e.to_string()))?;
-    let (metadata, pod_spec) = found?;
+    let reached = found?;
     Ok(Manifest {
-        metadata: metadata.unwrap_or_default(),
-        pod_spec,
+        metadata: reached.metadata.unwrap_or_default(),
+        pod_spec: reached.pod_spec,
+        template: reached.template,
     })
 }
 
@@ -45,6 +50,8 @@ pub struct Metadata<'a> {
     generate_name: Member<'a>,
     #[serde(borrow)]
     annotations: Option<Object<Annotations<'a>>>,
+    #[serde(borrow, rename = "ownerReferences")]
+    owner_references: Option<List<Object<OwnerReference<'a>>>>,
 }
 
 impl<'a> Metadata<'a> {
@@ -63,6 +70,42 @@ impl<'a> Metadata<'a> {
     pub fn is_mirror(&self) -> bool {
         matches!(&self.annotations, Some(Object::Is(annotations)) if annotations.mirror.0.is_some())
     }
+
+    /// The owner reference with `controller: true`, as `apiVersion` and `kind`
+    /// (the API server allows at most one).
+    pub fn controller(&self) -> Option<Controller<'a>> {
+        let Some(List::Is(owners)) = &self.owner_references else {
+            return None;
+        };
+        owners.iter().find_map(|owner| match owner {
+            Object::Is(owner) if owner.controller.0.map(RawValue::get) == Some("true") => {
+                Some(Controller {
+                    api_version: owner.api_version.scalar().into_str().unwrap_or_default(),
+                    kind: owner.kind.scalar().into_str().unwrap_or_default(),
+                })
+            }
+            _ => None,
+        })
+    }
+}
+
+/// The controller that owns an object (`ownerReferences[*].controller: true`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Controller<'a> {
+    pub api_version: Cow<'a, str>,
+    pub kind: Cow<'a, str>,
+}
+
+/// An entry of `metadata.ownerReferences`; read leniently, as the API server
+/// has already validated it.
+#[derive(Deserialize)]
+struct OwnerReference<'a> {
+    #[serde(borrow, default, rename = "apiVersion")]
+    api_version: Member<'a>,
+    #[serde(borrow, default)]
+    kind: Member<'a>,
+    #[serde(borrow, default)]
+    controller: Member<'a>,
 }
 
 #[derive(Deserialize)]
@@ -110,10 +153,17 @@ pub struct ImageVolumeFields<'a> {
     pub pull_policy: Member<'a>,
 }
 
-/// What the walk finds: the metadata (top level only) and the pod spec, or the
-/// first member on the way that is missing or of the wrong type. That finding
-/// is data, not a parse error, so the rest of the text is still checked.
-type Found<'a> = Result<(Option<Metadata<'a>>, PodSpecFields<'a>), ReadError>;
+/// What the walk finds: the metadata (top level only), the pod spec and the
+/// template that holds it, or the first member on the way that is missing or
+/// of the wrong type. That finding is data, not a parse error, so the rest of
+/// the text is still checked.
+type Found<'a> = Result<Reached<'a>, ReadError>;
+
+struct Reached<'a> {
+    metadata: Option<Metadata<'a>>,
+    pod_spec: PodSpecFields<'a>,
+    template: Option<&'a RawValue>,
+}
 
 /// The value at `location[..depth]`: the object itself at depth 0.
 struct Walk {
@@ -135,13 +185,28 @@ impl<'de> DeserializeSeed<'de> for Walk {
     type Value = Found<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Found<'de>, D::Error> {
+        if self.depth + 1 == self.location.len() && self.depth > 0 {
+            // The pod template: kept as text (to compare an UPDATE's two
+            // templates), then walked like any other member.
+            let template = <&'de RawValue>::deserialize(deserializer)?;
+            let mut inner = serde_json::Deserializer::from_str(template.get());
+            let found = inner.deserialize_any(self).map_err(de::Error::custom)?;
+            return Ok(found.map(|reached| Reached {
+                template: Some(template),
+                ..reached
+            }));
+        }
         if self.depth < self.location.len() {
             return deserializer.deserialize_any(self);
         }
         // The pod spec itself.
         Ok(
             match Option::<Object<PodSpecFields<'de>>>::deserialize(deserializer)? {
-                Some(Object::Is(spec)) => Ok((None, spec)),
+                Some(Object::Is(pod_spec)) => Ok(Reached {
+                    metadata: None,
+                    pod_spec,
+                    template: None,
+                }),
                 Some(Object::Not(found)) => self.wrong(found),
                 None => Err(ReadError::Missing(self.path())),
             },
@@ -180,8 +245,8 @@ impl<'de> Visitor<'de> for Walk {
         }
         // The way to the pod spec is reported before the metadata, as it is
         // the part the policy cannot do without.
-        let spec = match inner {
-            Some(Ok((_, spec))) => spec,
+        let reached = match inner {
+            Some(Ok(reached)) => reached,
             Some(Err(error)) => return Ok(Err(error)),
             None => {
                 let missing = FieldPath::within(self.location, self.depth + 1);
@@ -189,8 +254,11 @@ impl<'de> Visitor<'de> for Walk {
             }
         };
         Ok(match metadata.flatten() {
-            None => Ok((None, spec)),
-            Some(Object::Is(metadata)) => Ok((Some(metadata), spec)),
+            None => Ok(reached),
+            Some(Object::Is(metadata)) => Ok(Reached {
+                metadata: Some(metadata),
+                ..reached
+            }),
             Some(Object::Not(found)) => {
                 let path = FieldPath::within(&["metadata"], 1);
                 Err(ReadError::wrong_type(path, found, JsonType::Object))

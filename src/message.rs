@@ -127,7 +127,9 @@ pub fn leniency_warnings(
         Leniency::WarnOnly(Remedy::RecreatePod) => {
             "; recreate the Pod with \"Always\": always-pull-images rejects this when warnOnly is off"
         }
-        Leniency::ReplicaSetNotMutated => "; ReplicaSets are not mutated, their Pods are",
+        Leniency::ControlledTemplate => {
+            "; a controller owns this template, so it is not mutated; its Pods are"
+        }
     };
     warnings(subject, workload, violations, |facts, pieces| {
         pieces.extend([Piece::Fixed(" is "), facts.value()]);
@@ -138,7 +140,7 @@ pub fn leniency_warnings(
     .finish(|more| {
         let what = match leniency {
             Leniency::WarnOnly(_) => "would be rejected",
-            Leniency::ReplicaSetNotMutated => "do not pull \"Always\"",
+            Leniency::ControlledTemplate => "do not pull \"Always\"",
         };
         format!("{more} more entries of this {} {what} (not listed: the API server keeps 4 KiB of warnings)", subject.kind)
     })

@@ -3,9 +3,10 @@
 use std::borrow::Cow;
 
 use crate::field_path::FieldPath;
-use crate::manifest;
+use crate::manifest::{self, Controller};
 use crate::mutation::EditSite;
 use crate::pod_spec::{self, ImageEntry};
+use crate::pod_template::PodTemplate;
 use crate::read_error::ReadError;
 use crate::workload_kind::WorkloadKind;
 
@@ -16,6 +17,10 @@ pub struct Workload<'a> {
     pub name: Option<Cow<'a, str>>,
     /// Carries the `kubernetes.io/config.mirror` annotation (kubelet-owned).
     pub mirror: bool,
+    /// The owner reference with `controller: true`, if any.
+    pub controller: Option<Controller<'a>>,
+    /// The pod template; `None` for a Pod.
+    pub template: Option<PodTemplate<'a>>,
     pub entries: Vec<ImageEntry<'a>>,
 }
 
@@ -42,6 +47,8 @@ pub fn read(
         kind,
         name: manifest.metadata.display_name(),
         mirror: manifest.metadata.is_mirror(),
+        controller: manifest.metadata.controller(),
+        template: manifest.template.map(PodTemplate),
         entries: read.entries,
     };
     Ok((workload, read.edit_sites))

@@ -288,7 +288,7 @@ fn mutate_mode_warns_about_replicasets_without_patching_them() {
     let warnings = response.warnings.unwrap();
     assert_eq!(warnings.len(), 1);
     assert!(
-        warnings[0].contains("ReplicaSets are not mutated"),
+        warnings[0].contains("a controller owns this template, so it is not mutated"),
         "{}",
         warnings[0]
     );

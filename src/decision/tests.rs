@@ -1,6 +1,9 @@
 use super::*;
 use crate::settings::Settings;
 use rstest::rstest;
+use crate::manifest::Controller;
+use crate::pod_template::PodTemplate;
+use serde_json::value::RawValue;
 use std::borrow::Cow;
 
 const DIGEST: &str = "@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -36,6 +39,8 @@ fn workload(kind: WorkloadKind, entries: Vec<ImageEntry<'static>>) -> Workload<'
         kind,
         name: Some(Cow::Borrowed("w")),
         mirror: false,
+        controller: None,
+        template: None,
         entries,
     }
 }
@@ -76,7 +81,7 @@ fn verdict(decision: &Decision<'_, '_>) -> (&'static str, Vec<(EntryList, usize)
         Decision::Accept(_) => ("accept", vec![]),
         Decision::Reject(v, Remedy::FixOrExempt) => ("reject", named(v)),
         Decision::Reject(v, Remedy::RecreatePod) => ("reject: recreate the pod", named(v)),
-        Decision::Warn(v, Leniency::ReplicaSetNotMutated) => ("warn", named(v)),
+        Decision::Warn(v, Leniency::ControlledTemplate) => ("warn", named(v)),
         Decision::Warn(v, Leniency::WarnOnly(Remedy::FixOrExempt)) => ("warn only", named(v)),
         Decision::Warn(v, Leniency::WarnOnly(Remedy::RecreatePod)) => {
             ("warn only: recreate the pod", named(v))
@@ -182,11 +187,9 @@ fn the_mirror_annotation_only_counts_on_pods() {
     assert_eq!(verdict(&decision).0, "reject");
 }
 
-#[rstest]
-#[case::pod(WorkloadKind::Pod)]
-#[case::deployment(WorkloadKind::Deployment)]
-#[case::cronjob(WorkloadKind::CronJob)]
-fn updates_without_a_new_image_are_accepted(#[case] kind: WorkloadKind) {
+#[test]
+fn pod_updates_without_a_new_image_are_accepted() {
+    let kind = WorkloadKind::Pod;
     let old = workload(
         kind,
         vec![
@@ -194,7 +197,7 @@ fn updates_without_a_new_image_are_accepted(#[case] kind: WorkloadKind) {
             container(1, "redis:7", None),
         ],
     );
-    // Same image strings, any order, any list: labels and replicas changed.
+    // Same image strings, any order, any list: labels changed.
     let new = workload(
         kind,
         vec![
@@ -209,6 +212,83 @@ fn updates_without_a_new_image_are_accepted(#[case] kind: WorkloadKind) {
         &rules(serde_json::json!({"mutate": true})),
     );
     assert_eq!(decision, Decision::Accept(Accepted::NoNewImage));
+}
+
+/// A workload of `kind` with one container and the pod template `template`.
+fn templated(kind: WorkloadKind, template: &'static RawValue, policy: &str) -> Workload<'static> {
+    let mut object = workload(kind, vec![container(0, "nginx:1.25", Some(policy))]);
+    object.template = Some(PodTemplate(template));
+    object
+}
+
+fn raw(text: &str) -> &'static RawValue {
+    Box::leak(RawValue::from_string(text.to_owned()).unwrap())
+}
+
+const TEMPLATE_V1: &str = r#"{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c0","image":"nginx:1.25","imagePullPolicy":"IfNotPresent","env":[{"name":"V","value":"1"}]}]}}"#;
+const TEMPLATE_V1_REORDERED: &str = r#"{"spec":{"containers":[{"imagePullPolicy":"IfNotPresent","env":[{"value":"1","name":"V"}],"image":"nginx:1.25","name":"c0"}]}, "metadata":{"labels":{"app":"web"}}}"#;
+const TEMPLATE_V2: &str = r#"{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c0","image":"nginx:1.25","imagePullPolicy":"IfNotPresent","env":[{"name":"V","value":"2"}]}]}}"#;
+
+const VALIDATE: &str = "{}";
+const MUTATE: &str = r#"{"mutate": true}"#;
+const WARN_ONLY: &str = r#"{"warnOnly": true}"#;
+
+#[rstest]
+#[case::labels_replicas_finalizers_keep_working_in_validate_mode(WorkloadKind::Deployment, TEMPLATE_V1, TEMPLATE_V1, VALIDATE, "accept")]
+#[case::an_unchanged_template_is_never_patched(WorkloadKind::Deployment, TEMPLATE_V1, TEMPLATE_V1, MUTATE, "accept")]
+#[case::an_unchanged_template_is_not_warned_about(WorkloadKind::StatefulSet, TEMPLATE_V1, TEMPLATE_V1, WARN_ONLY, "accept")]
+#[case::member_order_and_white_space_are_no_change(WorkloadKind::DaemonSet, TEMPLATE_V1, TEMPLATE_V1_REORDERED, MUTATE, "accept")]
+#[case::set_env_is_judged_as_a_create(WorkloadKind::Deployment, TEMPLATE_V1, TEMPLATE_V2, VALIDATE, "reject")]
+#[case::set_env_patches_the_whole_template(WorkloadKind::Deployment, TEMPLATE_V1, TEMPLATE_V2, MUTATE, "mutate")]
+#[case::set_env_warns_in_warn_only_mode(WorkloadKind::CronJob, TEMPLATE_V1, TEMPLATE_V2, WARN_ONLY, "warn only")]
+#[case::a_statefulset_template_change_is_judged(WorkloadKind::StatefulSet, TEMPLATE_V1, TEMPLATE_V2, MUTATE, "mutate")]
+#[case::an_unowned_replicaset_template_change_is_patched(WorkloadKind::ReplicaSet, TEMPLATE_V1, TEMPLATE_V2, MUTATE, "mutate")]
+#[case::a_replicationcontroller_template_change_is_patched(WorkloadKind::ReplicationController, TEMPLATE_V1, TEMPLATE_V2, MUTATE, "mutate")]
+#[case::a_job_update_is_never_patched(WorkloadKind::Job, TEMPLATE_V1, TEMPLATE_V2, MUTATE, "accept")]
+#[case::a_job_update_is_never_rejected(WorkloadKind::Job, TEMPLATE_V1, TEMPLATE_V2, VALIDATE, "accept")]
+fn workload_updates_are_decided_on_the_template(
+    #[case] kind: WorkloadKind,
+    #[case] old: &str,
+    #[case] new: &str,
+    #[case] settings: &str,
+    #[case] expected: &str,
+) {
+    let old = templated(kind, raw(old), "IfNotPresent");
+    let new = templated(kind, raw(new), "IfNotPresent");
+    let settings = serde_json::from_str(settings).unwrap();
+    let decision = decide(update(kind), &new, Some(&old), &rules(settings));
+    assert_eq!(verdict(&decision).0, expected);
+}
+
+#[rstest]
+#[case::unchanged(TEMPLATE_V1, Accepted::TemplateUnchanged)]
+#[case::changed(TEMPLATE_V2, Accepted::JobUpdate)]
+fn job_updates_say_why_they_are_accepted(#[case] new: &str, #[case] expected: Accepted) {
+    let old = templated(WorkloadKind::Job, raw(TEMPLATE_V1), "IfNotPresent");
+    let new = templated(WorkloadKind::Job, raw(new), "IfNotPresent");
+    let decision = decide(
+        update(WorkloadKind::Job),
+        &new,
+        Some(&old),
+        &rules(serde_json::json!({})),
+    );
+    assert_eq!(decision, Decision::Accept(expected));
+}
+
+#[test]
+fn a_regression_to_if_not_present_is_judged() {
+    // Images unchanged, only the pull policy turned from Always to IfNotPresent.
+    let old = templated(WorkloadKind::Deployment, raw(r#"{"p":"Always"}"#), "Always");
+    let new = templated(
+        WorkloadKind::Deployment,
+        raw(r#"{"p":"IfNotPresent"}"#),
+        "IfNotPresent",
+    );
+    for (settings, expected) in [(VALIDATE, "reject"), (MUTATE, "mutate")] {
+        let rules = rules(serde_json::from_str(settings).unwrap());
+        let decision = decide(update(WorkloadKind::Deployment), &new, Some(&old), &rules);
+        assert_eq!(verdict(&decision).0, expected, "{settings}");
+    }
 }
 
 /// (image, declared policy) of each container.
@@ -332,21 +412,32 @@ fn kubectl_debug_without_old_object_judges_every_ephemeral_container() {
     assert_eq!(verdict(&decision), ("reject", vec![(E, 0)]));
 }
 
+fn owned_by(kind: &'static str, api_version: &'static str) -> Option<Controller<'static>> {
+    Some(Controller {
+        api_version: Cow::Borrowed(api_version),
+        kind: Cow::Borrowed(kind),
+    })
+}
+
 #[rstest]
-#[case::validate_mode_rejects(serde_json::json!({}), "reject")]
-#[case::mutate_mode_warns_and_never_patches(serde_json::json!({"mutate": true}), "warn")]
-#[case::warn_only_mode_warns(serde_json::json!({"warnOnly": true}), "warn only")]
-fn replicasets(#[case] settings: serde_json::Value, #[case] expected: &str) {
-    let object = workload(
-        WorkloadKind::ReplicaSet,
-        vec![container(0, "nginx:1.25", Some("IfNotPresent"))],
-    );
-    let decision = decide(
-        create(WorkloadKind::ReplicaSet),
-        &object,
-        None,
-        &rules(settings),
-    );
+#[case::deployment_owned_replicaset_rejected_in_validate_mode(WorkloadKind::ReplicaSet, owned_by("Deployment", "apps/v1"), VALIDATE, "reject")]
+#[case::deployment_owned_replicaset_warned_and_never_patched(WorkloadKind::ReplicaSet, owned_by("Deployment", "apps/v1"), MUTATE, "warn")]
+#[case::deployment_owned_replicaset_warned_in_warn_only_mode(WorkloadKind::ReplicaSet, owned_by("Deployment", "apps/v1"), WARN_ONLY, "warn only")]
+#[case::replicaset_of_another_controller_never_patched(WorkloadKind::ReplicaSet, owned_by("Rollout", "argoproj.io/v1alpha1"), MUTATE, "warn")]
+#[case::deploymentconfig_owned_replicationcontroller_never_patched(WorkloadKind::ReplicationController, owned_by("DeploymentConfig", "apps.openshift.io/v1"), MUTATE, "warn")]
+#[case::unowned_replicaset_patched(WorkloadKind::ReplicaSet, None, MUTATE, "mutate")]
+#[case::unowned_replicationcontroller_patched(WorkloadKind::ReplicationController, None, MUTATE, "mutate")]
+#[case::owned_deployment_patched(WorkloadKind::Deployment, owned_by("Application", "example.com/v1"), MUTATE, "mutate")]
+fn controlled_templates(
+    #[case] kind: WorkloadKind,
+    #[case] controller: Option<Controller<'static>>,
+    #[case] settings: &str,
+    #[case] expected: &str,
+) {
+    let mut object = workload(kind, vec![container(0, "nginx:1.25", Some("IfNotPresent"))]);
+    object.controller = controller;
+    let settings = serde_json::from_str(settings).unwrap();
+    let decision = decide(create(kind), &object, None, &rules(settings));
     assert_eq!(verdict(&decision), (expected, vec![(C, 0)]));
 }
 

@@ -11,6 +11,8 @@ fn workload(count: usize) -> Workload<'static> {
         kind: WorkloadKind::Deployment,
         name: None,
         mirror: false,
+        controller: None,
+        template: None,
         entries: (0..count)
             .map(|index| ImageEntry {
                 list: EntryList::Containers,
