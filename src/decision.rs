@@ -177,8 +177,7 @@ fn judged_entries<'w, 'a>(
         (WorkloadKind::Pod, Some(old)) => {
             // Running containers keep their (immutable) policy: judge only the
             // entries whose image changes.
-            let old_images: BTreeSet<&str> =
-                old.entries.iter().map(|e| e.image.as_ref()).collect();
+            let old_images: BTreeSet<&str> = old.entries.iter().map(|e| e.image.as_ref()).collect();
             let is_new = |entry: &ImageEntry<'_>| !old_images.contains(entry.image.as_ref());
             let judged: Vec<_> = entries.filter(|(_, entry)| is_new(entry)).collect();
             match judged.is_empty() {

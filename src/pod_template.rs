@@ -54,13 +54,29 @@ mod tests {
     }
 
     #[rstest]
-    #[case::identical_text(r#"{"spec":{"containers":[{"image":"a"}]}}"#, r#"{"spec":{"containers":[{"image":"a"}]}}"#, true)]
-    #[case::member_order_does_not_count(r#"{"metadata":{},"spec":{"a":1,"b":2}}"#, r#"{"spec":{"b":2,"a":1},"metadata":{}}"#, true)]
+    #[case::identical_text(
+        r#"{"spec":{"containers":[{"image":"a"}]}}"#,
+        r#"{"spec":{"containers":[{"image":"a"}]}}"#,
+        true
+    )]
+    #[case::member_order_does_not_count(
+        r#"{"metadata":{},"spec":{"a":1,"b":2}}"#,
+        r#"{"spec":{"b":2,"a":1},"metadata":{}}"#,
+        true
+    )]
     #[case::white_space_does_not_count("{\"spec\": {\"a\": 1}}", "{\"spec\":{\"a\":1}}", true)]
     #[case::escapes_are_values(r#"{"a":"\u0041"}"#, r#"{"a":"A"}"#, true)]
-    #[case::an_env_var_is_a_change(r#"{"spec":{"env":[{"name":"V","value":"1"}]}}"#, r#"{"spec":{"env":[{"name":"V","value":"2"}]}}"#, false)]
+    #[case::an_env_var_is_a_change(
+        r#"{"spec":{"env":[{"name":"V","value":"1"}]}}"#,
+        r#"{"spec":{"env":[{"name":"V","value":"2"}]}}"#,
+        false
+    )]
     #[case::list_order_is_a_change(r#"{"a":[1,2]}"#, r#"{"a":[2,1]}"#, false)]
-    #[case::a_template_annotation_is_a_change(r#"{"metadata":{}}"#, r#"{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"now"}}}"#, false)]
+    #[case::a_template_annotation_is_a_change(
+        r#"{"metadata":{}}"#,
+        r#"{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"now"}}}"#,
+        false
+    )]
     #[case::null_is_not_absent(r#"{"a":null}"#, r#"{}"#, false)]
     fn templates_compare_by_value(#[case] a: &str, #[case] b: &str, #[case] expected: bool) {
         assert_eq!(same(a, b), expected);

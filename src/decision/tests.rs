@@ -1,8 +1,8 @@
 use super::*;
-use crate::settings::Settings;
-use rstest::rstest;
 use crate::manifest::Controller;
 use crate::pod_template::PodTemplate;
+use crate::settings::Settings;
+use rstest::rstest;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 
@@ -234,18 +234,90 @@ const MUTATE: &str = r#"{"mutate": true}"#;
 const WARN_ONLY: &str = r#"{"warnOnly": true}"#;
 
 #[rstest]
-#[case::labels_replicas_finalizers_keep_working_in_validate_mode(WorkloadKind::Deployment, TEMPLATE_V1, TEMPLATE_V1, VALIDATE, "accept")]
-#[case::an_unchanged_template_is_never_patched(WorkloadKind::Deployment, TEMPLATE_V1, TEMPLATE_V1, MUTATE, "accept")]
-#[case::an_unchanged_template_is_not_warned_about(WorkloadKind::StatefulSet, TEMPLATE_V1, TEMPLATE_V1, WARN_ONLY, "accept")]
-#[case::member_order_and_white_space_are_no_change(WorkloadKind::DaemonSet, TEMPLATE_V1, TEMPLATE_V1_REORDERED, MUTATE, "accept")]
-#[case::set_env_is_judged_as_a_create(WorkloadKind::Deployment, TEMPLATE_V1, TEMPLATE_V2, VALIDATE, "reject")]
-#[case::set_env_patches_the_whole_template(WorkloadKind::Deployment, TEMPLATE_V1, TEMPLATE_V2, MUTATE, "mutate")]
-#[case::set_env_warns_in_warn_only_mode(WorkloadKind::CronJob, TEMPLATE_V1, TEMPLATE_V2, WARN_ONLY, "warn only")]
-#[case::a_statefulset_template_change_is_judged(WorkloadKind::StatefulSet, TEMPLATE_V1, TEMPLATE_V2, MUTATE, "mutate")]
-#[case::an_unowned_replicaset_template_change_is_patched(WorkloadKind::ReplicaSet, TEMPLATE_V1, TEMPLATE_V2, MUTATE, "mutate")]
-#[case::a_replicationcontroller_template_change_is_patched(WorkloadKind::ReplicationController, TEMPLATE_V1, TEMPLATE_V2, MUTATE, "mutate")]
-#[case::a_job_update_is_never_patched(WorkloadKind::Job, TEMPLATE_V1, TEMPLATE_V2, MUTATE, "accept")]
-#[case::a_job_update_is_never_rejected(WorkloadKind::Job, TEMPLATE_V1, TEMPLATE_V2, VALIDATE, "accept")]
+#[case::labels_replicas_finalizers_keep_working_in_validate_mode(
+    WorkloadKind::Deployment,
+    TEMPLATE_V1,
+    TEMPLATE_V1,
+    VALIDATE,
+    "accept"
+)]
+#[case::an_unchanged_template_is_never_patched(
+    WorkloadKind::Deployment,
+    TEMPLATE_V1,
+    TEMPLATE_V1,
+    MUTATE,
+    "accept"
+)]
+#[case::an_unchanged_template_is_not_warned_about(
+    WorkloadKind::StatefulSet,
+    TEMPLATE_V1,
+    TEMPLATE_V1,
+    WARN_ONLY,
+    "accept"
+)]
+#[case::member_order_and_white_space_are_no_change(
+    WorkloadKind::DaemonSet,
+    TEMPLATE_V1,
+    TEMPLATE_V1_REORDERED,
+    MUTATE,
+    "accept"
+)]
+#[case::set_env_is_judged_as_a_create(
+    WorkloadKind::Deployment,
+    TEMPLATE_V1,
+    TEMPLATE_V2,
+    VALIDATE,
+    "reject"
+)]
+#[case::set_env_patches_the_whole_template(
+    WorkloadKind::Deployment,
+    TEMPLATE_V1,
+    TEMPLATE_V2,
+    MUTATE,
+    "mutate"
+)]
+#[case::set_env_warns_in_warn_only_mode(
+    WorkloadKind::CronJob,
+    TEMPLATE_V1,
+    TEMPLATE_V2,
+    WARN_ONLY,
+    "warn only"
+)]
+#[case::a_statefulset_template_change_is_judged(
+    WorkloadKind::StatefulSet,
+    TEMPLATE_V1,
+    TEMPLATE_V2,
+    MUTATE,
+    "mutate"
+)]
+#[case::an_unowned_replicaset_template_change_is_patched(
+    WorkloadKind::ReplicaSet,
+    TEMPLATE_V1,
+    TEMPLATE_V2,
+    MUTATE,
+    "mutate"
+)]
+#[case::a_replicationcontroller_template_change_is_patched(
+    WorkloadKind::ReplicationController,
+    TEMPLATE_V1,
+    TEMPLATE_V2,
+    MUTATE,
+    "mutate"
+)]
+#[case::a_job_update_is_never_patched(
+    WorkloadKind::Job,
+    TEMPLATE_V1,
+    TEMPLATE_V2,
+    MUTATE,
+    "accept"
+)]
+#[case::a_job_update_is_never_rejected(
+    WorkloadKind::Job,
+    TEMPLATE_V1,
+    TEMPLATE_V2,
+    VALIDATE,
+    "accept"
+)]
 fn workload_updates_are_decided_on_the_template(
     #[case] kind: WorkloadKind,
     #[case] old: &str,
@@ -420,14 +492,49 @@ fn owned_by(kind: &'static str, api_version: &'static str) -> Option<Controller<
 }
 
 #[rstest]
-#[case::deployment_owned_replicaset_rejected_in_validate_mode(WorkloadKind::ReplicaSet, owned_by("Deployment", "apps/v1"), VALIDATE, "reject")]
-#[case::deployment_owned_replicaset_warned_and_never_patched(WorkloadKind::ReplicaSet, owned_by("Deployment", "apps/v1"), MUTATE, "warn")]
-#[case::deployment_owned_replicaset_warned_in_warn_only_mode(WorkloadKind::ReplicaSet, owned_by("Deployment", "apps/v1"), WARN_ONLY, "warn only")]
-#[case::replicaset_of_another_controller_never_patched(WorkloadKind::ReplicaSet, owned_by("Rollout", "argoproj.io/v1alpha1"), MUTATE, "warn")]
-#[case::deploymentconfig_owned_replicationcontroller_never_patched(WorkloadKind::ReplicationController, owned_by("DeploymentConfig", "apps.openshift.io/v1"), MUTATE, "warn")]
+#[case::deployment_owned_replicaset_rejected_in_validate_mode(
+    WorkloadKind::ReplicaSet,
+    owned_by("Deployment", "apps/v1"),
+    VALIDATE,
+    "reject"
+)]
+#[case::deployment_owned_replicaset_warned_and_never_patched(
+    WorkloadKind::ReplicaSet,
+    owned_by("Deployment", "apps/v1"),
+    MUTATE,
+    "warn"
+)]
+#[case::deployment_owned_replicaset_warned_in_warn_only_mode(
+    WorkloadKind::ReplicaSet,
+    owned_by("Deployment", "apps/v1"),
+    WARN_ONLY,
+    "warn only"
+)]
+#[case::replicaset_of_another_controller_never_patched(
+    WorkloadKind::ReplicaSet,
+    owned_by("Rollout", "argoproj.io/v1alpha1"),
+    MUTATE,
+    "warn"
+)]
+#[case::deploymentconfig_owned_replicationcontroller_never_patched(
+    WorkloadKind::ReplicationController,
+    owned_by("DeploymentConfig", "apps.openshift.io/v1"),
+    MUTATE,
+    "warn"
+)]
 #[case::unowned_replicaset_patched(WorkloadKind::ReplicaSet, None, MUTATE, "mutate")]
-#[case::unowned_replicationcontroller_patched(WorkloadKind::ReplicationController, None, MUTATE, "mutate")]
-#[case::owned_deployment_patched(WorkloadKind::Deployment, owned_by("Application", "example.com/v1"), MUTATE, "mutate")]
+#[case::unowned_replicationcontroller_patched(
+    WorkloadKind::ReplicationController,
+    None,
+    MUTATE,
+    "mutate"
+)]
+#[case::owned_deployment_patched(
+    WorkloadKind::Deployment,
+    owned_by("Application", "example.com/v1"),
+    MUTATE,
+    "mutate"
+)]
 fn controlled_templates(
     #[case] kind: WorkloadKind,
     #[case] controller: Option<Controller<'static>>,

@@ -1,0 +1,384 @@
+//! The workload controllers of the model, each a simplification of the
+//! Kubernetes controller named in its comment: rollouts complete at once,
+//! every Pod is ready, there is no backoff. What matters here is which
+//! objects they write, from which template, in which order.
+
+use serde_json::{Map, Value, json};
+
+use crate::api_server::{Actor, Cluster, Operation, Outcome};
+use crate::objects::{self, Key, Kind};
+
+/// The nodes a DaemonSet runs a Pod on.
+const NODES: [&str; 2] = ["node-a", "node-b"];
+/// Controllers run until the store stands still, at most this many rounds.
+const MAX_ROUNDS: usize = 8;
+/// The label `pkg/controller/deployment` adds to a ReplicaSet's template.
+const POD_TEMPLATE_HASH: &str = "pod-template-hash";
+/// The label StatefulSets and DaemonSets put on their Pods.
+const REVISION_HASH: &str = "controller-revision-hash";
+
+/// Runs every controller until none has anything left to write.
+pub fn reconcile(cluster: &mut Cluster<'_>) {
+    for _ in 0..MAX_ROUNDS {
+        let before = cluster.revision;
+        deployments(cluster);
+        replica_sets(cluster, Kind::ReplicaSet);
+        replica_sets(cluster, Kind::ReplicationController);
+        stateful_sets(cluster);
+        daemon_sets(cluster);
+        jobs(cluster);
+        if cluster.revision == before {
+            return;
+        }
+    }
+}
+
+fn replicas(object: &Value) -> u64 {
+    object
+        .pointer("/spec/replicas")
+        .and_then(Value::as_u64)
+        .unwrap_or(1)
+}
+
+/// `FindNewReplicaSet` / `EqualIgnoreHash`
+/// (pkg/controller/deployment/util/deployment_util.go): templates compared
+/// without the `pod-template-hash` label.
+fn equal_ignore_hash(a: Option<&Value>, b: Option<&Value>) -> bool {
+    let strip = |t: Option<&Value>| {
+        let mut t = t.cloned().unwrap_or(Value::Null);
+        if let Some(labels) = t
+            .pointer_mut("/metadata/labels")
+            .and_then(Value::as_object_mut)
+        {
+            labels.remove(POD_TEMPLATE_HASH);
+        }
+        t
+    };
+    strip(a) == strip(b)
+}
+
+/// `syncDeployment` → `getNewReplicaSet` (pkg/controller/deployment/sync.go):
+/// a new ReplicaSet when none of the Deployment's has its template, named
+/// for the template's hash, with `pod-template-hash` in its template; then
+/// the new one scaled up and the old ones down (`scale`, rolling.go).
+fn deployments(cluster: &mut Cluster<'_>) {
+    for key in cluster.keys_of(Kind::Deployment) {
+        let Some(deployment) = cluster.get(&key).cloned() else {
+            continue;
+        };
+        let template = deployment.pointer("/spec/template");
+        let owned = cluster.owned_by(Kind::ReplicaSet, &deployment);
+        let current = owned.iter().find(|rs| {
+            let rs_template = cluster.get(rs).and_then(|rs| rs.pointer("/spec/template"));
+            equal_ignore_hash(rs_template, template)
+        });
+        let current = match current {
+            Some(current) => current.clone(),
+            None => match new_replica_set(cluster, &key, &deployment) {
+                Some(created) => created,
+                None => continue,
+            },
+        };
+        let mut all = owned.clone();
+        all.push(current.clone());
+        for rs in all {
+            let want = if rs == current {
+                replicas(&deployment)
+            } else {
+                0
+            };
+            scale(cluster, &key, &rs, want);
+        }
+    }
+}
+
+fn new_replica_set(cluster: &mut Cluster<'_>, owner: &Key, deployment: &Value) -> Option<Key> {
+    let mut template = deployment
+        .pointer("/spec/template")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let text = objects::canonical(Some(&template));
+    // `status.collisionCount`: another hash when the name is taken.
+    let (name, hash) = (0..10)
+        .map(|collisions| {
+            let hash = objects::short_hash(&format!("{text}{collisions}"));
+            (format!("{}-{hash}", owner.name), hash)
+        })
+        .find(|(name, _)| {
+            let key = Key {
+                kind: Kind::ReplicaSet,
+                namespace: owner.namespace.clone(),
+                name: name.clone(),
+            };
+            cluster.get(&key).is_none()
+        })?;
+    template["metadata"]["labels"][POD_TEMPLATE_HASH] = json!(hash);
+    let labels = template["metadata"]["labels"].clone();
+    let uid = cluster.fresh_uid();
+    let mut metadata = objects::metadata(&name, &owner.namespace, uid);
+    metadata.insert("labels".into(), labels.clone());
+    metadata.insert(
+        "ownerReferences".into(),
+        json!([objects::controller_ref(Kind::Deployment, deployment)]),
+    );
+    let replica_set = json!({
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": metadata,
+        "spec": {
+            "replicas": 0,
+            "selector": {"matchLabels": labels},
+            "template": template,
+        },
+    });
+    let actor = Actor::Controller(owner.clone());
+    match cluster.write(
+        actor,
+        Operation::Create,
+        Kind::ReplicaSet,
+        replica_set,
+        None,
+    ) {
+        Outcome::Admitted => Some(Key {
+            kind: Kind::ReplicaSet,
+            namespace: owner.namespace.clone(),
+            name,
+        }),
+        _ => None,
+    }
+}
+
+/// `scaleReplicaSet` (pkg/controller/deployment/sync.go): an UPDATE of
+/// `spec.replicas` alone.
+fn scale(cluster: &mut Cluster<'_>, owner: &Key, key: &Key, want: u64) {
+    let Some(mut rs) = cluster.get(key).cloned() else {
+        return;
+    };
+    if replicas(&rs) == want {
+        return;
+    }
+    rs["spec"]["replicas"] = json!(want);
+    let actor = Actor::Controller(owner.clone());
+    cluster.write(actor, Operation::Update, key.kind, rs, None);
+}
+
+/// `GetPodFromTemplate` (pkg/controller/controller_utils.go): the template's
+/// labels, annotations and spec, a generated name, the controller reference.
+fn pod_from_template(
+    cluster: &mut Cluster<'_>,
+    owner_kind: Kind,
+    owner: &Value,
+    template: &Value,
+    name: Option<String>,
+) -> Value {
+    let owner_name = owner
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let namespace = owner
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let uid = cluster.fresh_uid();
+    let name = name.unwrap_or_else(|| format!("{owner_name}-{uid:05}"));
+    let mut metadata = Map::new();
+    metadata.insert("name".into(), json!(name));
+    metadata.insert("generateName".into(), json!(format!("{owner_name}-")));
+    metadata.insert("namespace".into(), json!(namespace));
+    metadata.insert("uid".into(), json!(format!("uid-{uid}")));
+    for member in ["labels", "annotations", "finalizers"] {
+        if let Some(value) = template.pointer(&format!("/metadata/{member}")) {
+            metadata.insert(member.into(), value.clone());
+        }
+    }
+    metadata.insert(
+        "ownerReferences".into(),
+        json!([objects::controller_ref(owner_kind, owner)]),
+    );
+    json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": metadata,
+        "spec": template.get("spec").cloned().unwrap_or(Value::Null),
+    })
+}
+
+/// Creates a Pod on behalf of `owner`; whether it was admitted.
+fn create_pod(cluster: &mut Cluster<'_>, owner: &Key, pod: Value) -> bool {
+    let actor = Actor::Controller(owner.clone());
+    cluster.write(actor, Operation::Create, Kind::Pod, pod, None) == Outcome::Admitted
+}
+
+/// `manageReplicas` (pkg/controller/replicaset/replica_set.go, which the
+/// ReplicationController's manager embeds): Pods created until there are
+/// `replicas`, stopping at the first refusal (`slowStartBatch`); extra Pods
+/// deleted.
+fn replica_sets(cluster: &mut Cluster<'_>, kind: Kind) {
+    for key in cluster.keys_of(kind) {
+        let Some(rs) = cluster.get(&key).cloned() else {
+            continue;
+        };
+        let pods = cluster.owned_by(Kind::Pod, &rs);
+        let want = usize::try_from(replicas(&rs)).unwrap_or(usize::MAX);
+        for extra in pods.iter().skip(want) {
+            cluster.delete(extra);
+        }
+        let template = rs.pointer("/spec/template").cloned().unwrap_or(Value::Null);
+        for _ in pods.len()..want {
+            let pod = pod_from_template(cluster, kind, &rs, &template, None);
+            if !create_pod(cluster, &key, pod) {
+                break;
+            }
+        }
+    }
+}
+
+/// The template with the revision label a StatefulSet or DaemonSet puts on
+/// its Pods, and that revision.
+fn revisioned(object: &Value) -> (Value, String) {
+    let mut template = object
+        .pointer("/spec/template")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let revision = objects::short_hash(&objects::canonical(Some(&template)));
+    template["metadata"]["labels"][REVISION_HASH] = json!(revision);
+    (template, revision)
+}
+
+fn outdated(cluster: &Cluster<'_>, pod: &Key, revision: &str) -> bool {
+    cluster
+        .get(pod)
+        .and_then(|p| p.pointer(&format!("/metadata/labels/{REVISION_HASH}")))
+        .and_then(Value::as_str)
+        != Some(revision)
+}
+
+/// Keeps one Pod per name in `names`, of the current revision: an outdated
+/// Pod is deleted and made again; creation stops at the first refusal.
+fn keep_pods(cluster: &mut Cluster<'_>, kind: Kind, key: &Key, object: &Value, names: &[String]) {
+    let (template, revision) = revisioned(object);
+    for name in names {
+        let pod = Key {
+            kind: Kind::Pod,
+            namespace: key.namespace.clone(),
+            name: name.clone(),
+        };
+        if cluster.get(&pod).is_some() && outdated(cluster, &pod, &revision) {
+            cluster.delete(&pod);
+        }
+        if cluster.get(&pod).is_none() {
+            let made = pod_from_template(cluster, kind, object, &template, Some(name.clone()));
+            if !create_pod(cluster, key, made) {
+                return;
+            }
+        }
+    }
+}
+
+/// `updateStatefulSet` (pkg/controller/statefulset/stateful_set_control.go),
+/// `newVersionedStatefulSetPod` (stateful_set_utils.go): Pods `<name>-<i>`
+/// made in order; on a template change each is deleted and made again from
+/// the update revision; ordinals past `replicas` deleted.
+fn stateful_sets(cluster: &mut Cluster<'_>) {
+    for key in cluster.keys_of(Kind::StatefulSet) {
+        let Some(set) = cluster.get(&key).cloned() else {
+            continue;
+        };
+        let want = replicas(&set);
+        for pod in cluster.owned_by(Kind::Pod, &set) {
+            let ordinal = pod
+                .name
+                .rsplit('-')
+                .next()
+                .and_then(|i| i.parse::<u64>().ok());
+            if ordinal.is_none_or(|i| i >= want) {
+                cluster.delete(&pod);
+            }
+        }
+        let names: Vec<String> = (0..want).map(|i| format!("{}-{i}", key.name)).collect();
+        keep_pods(cluster, Kind::StatefulSet, &key, &set, &names);
+    }
+}
+
+/// `syncNodes` (pkg/controller/daemon/daemon_controller.go) and
+/// `rollingUpdate` (update.go, `maxSurge: 0`): one Pod per node; a Pod whose
+/// revision hash is outdated is deleted and made again.
+fn daemon_sets(cluster: &mut Cluster<'_>) {
+    for key in cluster.keys_of(Kind::DaemonSet) {
+        let Some(set) = cluster.get(&key).cloned() else {
+            continue;
+        };
+        let names: Vec<String> = NODES.iter().map(|n| format!("{}-{n}", key.name)).collect();
+        keep_pods(cluster, Kind::DaemonSet, &key, &set, &names);
+    }
+}
+
+/// `manageJob` (pkg/controller/job/job_controller.go): a suspended Job has
+/// no Pods; a running one `parallelism` of them, and a start time.
+fn jobs(cluster: &mut Cluster<'_>) {
+    for key in cluster.keys_of(Kind::Job) {
+        let Some(job) = cluster.get(&key).cloned() else {
+            continue;
+        };
+        let pods = cluster.owned_by(Kind::Pod, &job);
+        if job.pointer("/spec/suspend") == Some(&Value::Bool(true)) {
+            pods.iter().for_each(|pod| cluster.delete(pod));
+            continue;
+        }
+        cluster.set_status(&key, "startTime", json!("2026-12-02T00:00:00Z"));
+        let want = job
+            .pointer("/spec/parallelism")
+            .and_then(Value::as_u64)
+            .unwrap_or(1);
+        let want = usize::try_from(want).unwrap_or(usize::MAX);
+        let template = job
+            .pointer("/spec/template")
+            .cloned()
+            .unwrap_or(Value::Null);
+        for _ in pods.len()..want {
+            let pod = pod_from_template(cluster, Kind::Job, &job, &template, None);
+            if !create_pod(cluster, &key, pod) {
+                break;
+            }
+        }
+    }
+}
+
+/// `getJobFromTemplate2` (pkg/controller/cronjob/utils.go): a Job from
+/// `spec.jobTemplate`, at each schedule (here: each tick) of a CronJob that
+/// is not suspended.
+pub fn cron_tick(cluster: &mut Cluster<'_>, tick: u64) {
+    for key in cluster.keys_of(Kind::CronJob) {
+        let Some(cron) = cluster.get(&key).cloned() else {
+            continue;
+        };
+        if cron.pointer("/spec/suspend") == Some(&Value::Bool(true)) {
+            continue;
+        }
+        let uid = cluster.fresh_uid();
+        let name = format!("{}-{tick}", key.name);
+        let mut metadata = objects::metadata(&name, &key.namespace, uid);
+        for member in ["labels", "annotations"] {
+            if let Some(value) = cron.pointer(&format!("/spec/jobTemplate/metadata/{member}")) {
+                metadata.insert(member.into(), value.clone());
+            }
+        }
+        metadata.insert(
+            "ownerReferences".into(),
+            json!([objects::controller_ref(Kind::CronJob, &cron)]),
+        );
+        let job = json!({
+            "apiVersion": "batch/v1",
+            "kind": "Job",
+            "metadata": metadata,
+            "spec": cron.pointer("/spec/jobTemplate/spec").cloned().unwrap_or(Value::Null),
+        });
+        cluster.write(
+            Actor::Controller(key),
+            Operation::Create,
+            Kind::Job,
+            job,
+            None,
+        );
+    }
+}

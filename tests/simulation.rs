@@ -1,0 +1,152 @@
+//! The cluster model (tests/cluster) played against the policy in process:
+//! at least 300 sequences of at least 12 steps from a fixed seed, every
+//! invariant checked after every step, and the regressions it found, each a
+//! named case. The host's `simulation` test plays the same sequences through
+//! the real policy-server.
+
+use cluster_model::actions::Action;
+use cluster_model::api_server::{Injector, Mode, Setup};
+use cluster_model::backend::InProcess;
+use cluster_model::objects::{EntrySpec, Kind, Slot};
+use cluster_model::{MIN_STEPS, SEED, Scenario, Tally};
+use rstest::rstest;
+
+/// Sequences `make test` plays.
+const SEQUENCES: u32 = 300;
+
+#[test]
+fn three_hundred_sequences_keep_every_invariant() {
+    let tally = cluster_model::run(&mut InProcess, SEQUENCES, SEED)
+        .unwrap_or_else(|failure| panic!("{failure}"));
+    report(&tally);
+    assert!(tally.sequences >= u64::from(SEQUENCES));
+    assert!(tally.steps >= u64::from(SEQUENCES) * MIN_STEPS as u64);
+}
+
+fn report(tally: &Tally) {
+    eprintln!(
+        "cluster model: {} sequences, {} steps, {} writes ({} refused, {} patched), {} admission calls",
+        tally.sequences,
+        tally.steps,
+        tally.writes,
+        tally.refused,
+        tally.patched,
+        tally.admission_calls
+    );
+}
+
+/// `make sim SECONDS=N`: fresh seeds for N seconds (ignored unless asked for).
+#[test]
+#[ignore = "run by `make sim SECONDS=N`"]
+fn fresh_seeds_for_a_while() {
+    let seconds: u64 = std::env::var("SIM_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    let budget = std::time::Duration::from_secs(seconds);
+    let tally = cluster_model::run_for(&mut InProcess, budget)
+        .unwrap_or_else(|failure| panic!("{failure}"));
+    report(&tally);
+}
+
+fn create(kind: Kind, image: &'static str, policy: Option<&'static str>, suspend: bool) -> Action {
+    Action::Create {
+        kind,
+        namespace: 0,
+        entries: vec![EntrySpec {
+            slot: Slot::Container,
+            image,
+            policy,
+        }],
+        suspend,
+    }
+}
+
+fn setup(mode: Mode) -> Setup {
+    Setup {
+        mode,
+        exemptions: false,
+        injector: Injector::None,
+    }
+}
+
+const IF_NOT_PRESENT: Option<&str> = Some("IfNotPresent");
+const ALWAYS: Option<&str> = Some("Always");
+
+/// The minimal sequences that broke an invariant before the policy judged
+/// workload updates on their template (cases 1 to 7), and sequences that must
+/// keep working (8 to 10).
+#[rstest]
+#[case::set_env_on_a_template_made_before_the_policy_no_longer_stalls_its_rollout(
+    Mode::Validate,
+    vec![create(Kind::Deployment, "nginx:1.25", IF_NOT_PRESENT, false)],
+    vec![Action::SetEnv { target: 0, value: 2 }]
+)]
+#[case::rollout_restart_of_a_statefulset_made_before_the_policy(
+    Mode::Validate,
+    vec![create(Kind::StatefulSet, "nginx:1.25", IF_NOT_PRESENT, false)],
+    vec![Action::RolloutRestart { target: 0, at: 1 }]
+)]
+#[case::a_container_added_with_an_image_the_template_has_is_judged(
+    Mode::Validate,
+    vec![],
+    vec![
+        create(Kind::Deployment, "nginx:1.25", ALWAYS, false),
+        Action::AddEntry { target: 0, entry: EntrySpec { slot: Slot::Container, image: "nginx:1.25", policy: None } },
+    ]
+)]
+#[case::a_pull_policy_regression_is_not_stored(
+    Mode::Validate,
+    vec![],
+    vec![
+        create(Kind::DaemonSet, "nginx:1.25", ALWAYS, false),
+        Action::SetPullPolicy { target: 0, entry: 0, policy: IF_NOT_PRESENT },
+    ]
+)]
+#[case::a_pull_policy_regression_is_patched(
+    Mode::Mutate,
+    vec![],
+    vec![
+        create(Kind::Deployment, "nginx:1.25", ALWAYS, false),
+        Action::SetPullPolicy { target: 0, entry: 0, policy: IF_NOT_PRESENT },
+    ]
+)]
+#[case::mutate_mode_fixes_a_template_made_before_the_policy_when_it_changes(
+    Mode::Mutate,
+    vec![create(Kind::CronJob, "nginx:1.25", IF_NOT_PRESENT, false)],
+    vec![Action::RolloutRestart { target: 0, at: 1 }, Action::CronTick]
+)]
+#[case::a_replicaset_no_deployment_owns_is_patched(
+    Mode::Mutate,
+    vec![],
+    vec![create(Kind::ReplicaSet, "nginx:1.25", IF_NOT_PRESENT, false)]
+)]
+#[case::scaling_a_deployment_made_before_the_policy_keeps_working(
+    Mode::Pair,
+    vec![create(Kind::Deployment, "nginx:1.25", IF_NOT_PRESENT, false)],
+    vec![Action::Scale { target: 0, replicas: 3 }, Action::Relabel { target: 0, value: 1 }, Action::AddFinalizer { target: 0 }]
+)]
+#[case::a_queue_controller_resumes_a_suspended_job_made_before_the_policy(
+    Mode::Validate,
+    vec![create(Kind::Job, "nginx:1.25", IF_NOT_PRESENT, true)],
+    vec![Action::QueueAdmit { target: 0 }]
+)]
+#[case::a_queue_controller_resumes_a_suspended_job_in_mutate_mode(
+    Mode::Pair,
+    vec![],
+    vec![create(Kind::Job, "nginx:1.25", ALWAYS, true), Action::QueueAdmit { target: 0 }]
+)]
+fn regressions(
+    #[case] mode: Mode,
+    #[case] before_install: Vec<Action>,
+    #[case] steps: Vec<Action>,
+) {
+    let scenario = Scenario {
+        setup: setup(mode),
+        before_install,
+        steps,
+    };
+    let mut tally = Tally::default();
+    cluster_model::play(&scenario, &mut InProcess, &mut tally)
+        .unwrap_or_else(|breach| panic!("{breach}"));
+}
