@@ -2,6 +2,8 @@
 #
 #   make run    build policy.wasm and evaluate sample requests through it
 #   make test   formatting, lints, unit tests, wasm tests, e2e tests, policy-server tests
+#               (with the cluster model's 300 sequences through the policy server)
+#   make sim SECONDS=N   the cluster model with fresh seeds for N seconds
 #
 # Both install what they need: the wasm32-wasip1 target, and bats for the e2e tests.
 # With kwctl and policy-server on PATH they use the real Kubewarden tools; without
@@ -25,7 +27,7 @@ HOST := target/debug/policy-host
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test fmt fmt-check lint unit-tests wasm-tests e2e-tests policy-server-tests \
-        release-replay bench fuzz push clean wasm-target host bats baseline.wasm
+        release-replay bench fuzz push clean wasm-target host bats baseline.wasm sim
 
 # --- build -------------------------------------------------------------------
 
@@ -96,10 +98,18 @@ e2e-tests: policy.wasm | bats
 
 # The real policy-server on 127.0.0.1, fed AdmissionReviews over HTTP; it also
 # checks that this project's host answers exactly as the policy server does.
+# Then the cluster model's 300 sequences through it (tests/cluster).
 policy-server-tests: policy.wasm
 	@if command -v $(KWCTL) >/dev/null 2>&1; then $(MAKE) --no-print-directory annotated-policy.wasm; fi
 	POLICY_WASM=$(CURDIR)/policy.wasm ANNOTATED_POLICY_WASM=$(CURDIR)/annotated-policy.wasm \
-	  $(HOST_CARGO) test $(HOST_MANIFEST) --test policy_server -- --nocapture
+	  $(HOST_CARGO) test $(HOST_MANIFEST) --test policy_server --test simulation -- --nocapture
+
+# The cluster model with fresh seeds for SECONDS (through the policy server when on PATH).
+SECONDS ?= 60
+sim: policy.wasm
+	@if command -v $(KWCTL) >/dev/null 2>&1; then $(MAKE) --no-print-directory annotated-policy.wasm; fi
+	SIM_SECONDS=$(SECONDS) POLICY_WASM=$(CURDIR)/policy.wasm ANNOTATED_POLICY_WASM=$(CURDIR)/annotated-policy.wasm \
+	  $(HOST_CARGO) test $(HOST_MANIFEST) --test simulation -- --nocapture
 
 # Kubewarden's reusable test and release workflows, replayed on a clean clone of HEAD.
 release-replay:

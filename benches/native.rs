@@ -61,6 +61,16 @@ fn scenarios() -> Vec<(&'static str, &'static str, Value)> {
             json!({}),
         ),
         (
+            "deployment_update_template_unchanged",
+            "deployment_update_scale.json",
+            json!({}),
+        ),
+        (
+            "deployment_update_template_changed",
+            "deployment_update_set_env.json",
+            json!({}),
+        ),
+        (
             "trusted_registry",
             "pod_create_trusted_registry.json",
             json!({"trustedRegistries": ["registry.example.com"]}),

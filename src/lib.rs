@@ -10,6 +10,7 @@ pub mod decision;
 pub mod evaluation;
 pub mod field_path;
 pub mod image_reference;
+pub mod json_text;
 pub mod json_view;
 pub mod manifest;
 pub mod message;

@@ -11,6 +11,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visi
 use serde_json::value::RawValue;
 
 use crate::field_path::FieldPath;
+use crate::json_text;
 use crate::json_view::{JsonType, List, Member, Object, Scalar};
 use crate::read_error::ReadError;
 
@@ -50,8 +51,8 @@ pub struct Metadata<'a> {
     generate_name: Member<'a>,
     #[serde(borrow)]
     annotations: Option<Object<Annotations<'a>>>,
-    #[serde(borrow, rename = "ownerReferences")]
-    owner_references: Option<List<Object<OwnerReference<'a>>>>,
+    #[serde(borrow, default, rename = "ownerReferences")]
+    owner_references: Member<'a>,
 }
 
 impl<'a> Metadata<'a> {
@@ -72,19 +73,33 @@ impl<'a> Metadata<'a> {
     }
 
     /// The owner reference with `controller: true`, as `apiVersion` and `kind`
-    /// (the API server allows at most one).
+    /// (the API server allows at most one). Read from the member's text, as
+    /// the API server has validated it; a reference it cannot read is none.
     pub fn controller(&self) -> Option<Controller<'a>> {
-        let Some(List::Is(owners)) = &self.owner_references else {
-            return None;
+        let owners = self.owner_references.0?.get();
+        let owners = match owners.starts_with('[') {
+            true => json_text::parts(owners, false)?,
+            false => return None,
         };
-        owners.iter().find_map(|owner| match owner {
-            Object::Is(owner) if owner.controller.0.map(RawValue::get) == Some("true") => {
-                Some(Controller {
-                    api_version: owner.api_version.scalar().into_str().unwrap_or_default(),
-                    kind: owner.kind.scalar().into_str().unwrap_or_default(),
-                })
-            }
-            _ => None,
+        owners.into_iter().find_map(|(_, owner)| {
+            let members = owner
+                .starts_with('{')
+                .then(|| json_text::parts(owner, true))??;
+            let member = |name: &str| {
+                members
+                    .iter()
+                    .find(|(n, _)| n.get(1..n.len().saturating_sub(1)) == Some(name))
+                    .map(|(_, value)| *value)
+            };
+            let text = |name: &str| {
+                member(name)
+                    .and_then(json_text::decoded)
+                    .unwrap_or_default()
+            };
+            (member("controller") == Some("true")).then(|| Controller {
+                api_version: text("apiVersion"),
+                kind: text("kind"),
+            })
         })
     }
 }
@@ -94,18 +109,6 @@ impl<'a> Metadata<'a> {
 pub struct Controller<'a> {
     pub api_version: Cow<'a, str>,
     pub kind: Cow<'a, str>,
-}
-
-/// An entry of `metadata.ownerReferences`; read leniently, as the API server
-/// has already validated it.
-#[derive(Deserialize)]
-struct OwnerReference<'a> {
-    #[serde(borrow, default, rename = "apiVersion")]
-    api_version: Member<'a>,
-    #[serde(borrow, default)]
-    kind: Member<'a>,
-    #[serde(borrow, default)]
-    controller: Member<'a>,
 }
 
 #[derive(Deserialize)]

@@ -34,7 +34,7 @@ fn payload(name: &str, settings: Value) -> Vec<u8> {
         .into_bytes()
 }
 
-pub const SCENARIOS: [(&str, &str, &str); 9] = [
+pub const SCENARIOS: [(&str, &str, &str); 11] = [
     ("pod_1_container", "pod_create_one_container.json", "{}"),
     ("pod_2_containers", "pod_create_compliant.json", "{}"),
     ("deployment_3c_2i_validate", "deployment_create.json", "{}"),
@@ -55,6 +55,16 @@ pub const SCENARIOS: [(&str, &str, &str); 9] = [
         r#"{"exemptNamespaces": ["kube-system", "default"]}"#,
     ),
     ("update_no_new_image", "pod_update_labels_only.json", "{}"),
+    (
+        "deployment_update_template_unchanged",
+        "deployment_update_scale.json",
+        "{}",
+    ),
+    (
+        "deployment_update_template_changed",
+        "deployment_update_set_env.json",
+        "{}",
+    ),
     (
         "trusted_registry",
         "pod_create_trusted_registry.json",

@@ -139,3 +139,48 @@ fn metadata(
     let (workload, _) = read(WorkloadKind::Pod, &text).unwrap();
     assert_eq!((workload.name.as_deref(), workload.mirror), (name, mirror));
 }
+
+fn controller_of(metadata: serde_json::Value) -> Option<(String, String)> {
+    let object = json!({"metadata": metadata, "spec": {"template": {"spec": {"containers": [{"image": "a:1"}]}}}});
+    let text = object.to_string();
+    let (workload, _) = read(WorkloadKind::ReplicaSet, &text).unwrap();
+    workload
+        .controller
+        .map(|c| (c.api_version.into_owned(), c.kind.into_owned()))
+}
+
+#[rstest]
+#[case::a_deployment_controls_it(json!({"ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "u", "controller": true, "blockOwnerDeletion": true}]}), Some(("apps/v1", "Deployment")))]
+#[case::the_controller_among_other_owners(json!({"ownerReferences": [{"apiVersion": "v1", "kind": "ConfigMap", "name": "c", "uid": "1"}, {"kind": "DeploymentConfig", "apiVersion": "apps.openshift.io/v1", "controller": true}]}), Some(("apps.openshift.io/v1", "DeploymentConfig")))]
+#[case::an_owner_that_is_not_the_controller(json!({"ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "controller": false}]}), None)]
+#[case::no_owner_references(json!({"name": "x"}), None)]
+#[case::owner_references_of_the_wrong_type(json!({"ownerReferences": {"controller": true}}), None)]
+#[case::an_owner_reference_of_the_wrong_type(json!({"ownerReferences": ["controller", 1, null]}), None)]
+#[case::escaped_kind(json!({"ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deploy\u{0000}ment", "controller": true}]}), Some(("apps/v1", "Deploy\u{0000}ment")))]
+fn reads_the_controller(
+    #[case] metadata: serde_json::Value,
+    #[case] expected: Option<(&str, &str)>,
+) {
+    assert_eq!(
+        controller_of(metadata),
+        expected.map(|(a, k)| (a.to_owned(), k.to_owned()))
+    );
+}
+
+#[rstest]
+#[case::pod(WorkloadKind::Pod, json!({"spec": {"containers": [{"image": "a:1"}]}}), None)]
+#[case::deployment(WorkloadKind::Deployment, json!({"spec": {"template": {"metadata": {}, "spec": {"containers": [{"image": "a:1"}]}}}}), Some(r#"{"metadata": {}, "spec": {"containers": [{"image": "a:1"}]}}"#))]
+#[case::cronjob(WorkloadKind::CronJob, json!({"spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"image": "a:1"}]}}}}}}), Some(r#"{"spec": {"containers": [{"image": "a:1"}]}}"#))]
+fn keeps_the_pod_template_text(
+    #[case] kind: WorkloadKind,
+    #[case] object: serde_json::Value,
+    #[case] expected: Option<&str>,
+) {
+    let text = object.to_string();
+    let (workload, _) = read(kind, &text).unwrap();
+    let expected = expected.map(|t| serde_json::from_str::<serde_json::Value>(t).unwrap());
+    let found = workload
+        .template
+        .map(|t| serde_json::from_str::<serde_json::Value>(t.0.get()).unwrap());
+    assert_eq!(found, expected);
+}

@@ -4,6 +4,8 @@
 //! Each test binary uses a part of this module, so unused-item lints are
 //! silenced per item where a binary leaves it unused.
 
+pub mod policy_server;
+
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use std::time::SystemTime;

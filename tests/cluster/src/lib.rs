@@ -72,7 +72,7 @@ pub fn scenario() -> impl Strategy<Value = Scenario> {
 }
 
 /// What a run did.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
     pub sequences: u64,
     pub steps: u64,

@@ -336,9 +336,44 @@ pub fn uid(object: &Value) -> &str {
         .unwrap_or_default()
 }
 
-/// A stable text of a JSON value (serde_json's map is ordered by key).
+/// A text of a JSON value that depends on its value alone: members sorted by
+/// name whether or not serde_json keeps insertion order (`preserve_order`,
+/// which another crate of a workspace may turn on).
 pub fn canonical(value: Option<&Value>) -> String {
-    value.map(Value::to_string).unwrap_or_default()
+    fn write(value: &Value, out: &mut String) {
+        match value {
+            Value::Object(map) => {
+                let mut members: Vec<_> = map.iter().collect();
+                members.sort_by(|(a, _), (b, _)| a.cmp(b));
+                out.push('{');
+                for (i, (name, value)) in members.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(name.clone()).to_string());
+                    out.push(':');
+                    write(value, out);
+                }
+                out.push('}');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            scalar => out.push_str(&scalar.to_string()),
+        }
+    }
+    let mut out = String::new();
+    if let Some(value) = value {
+        write(value, &mut out);
+    }
+    out
 }
 
 /// A short hash of a text (FNV-1a), as controllers name revisions.
