@@ -344,7 +344,7 @@ pub fn canonical(value: Option<&Value>) -> String {
         match value {
             Value::Object(map) => {
                 let mut members: Vec<_> = map.iter().collect();
-                members.sort_by(|(a, _), (b, _)| a.cmp(b));
+                members.sort_by_key(|(name, _)| *name);
                 out.push('{');
                 for (i, (name, value)) in members.into_iter().enumerate() {
                     if i > 0 {
