@@ -3,9 +3,10 @@
 
 mod common;
 
-/// A regression guard under the 250 KB release budget (e2e.bats checks the
-/// annotated module against that); the measured size is in BENCHMARKS.md.
-const BUDGET_BYTES: u64 = 220 * 1000;
+/// A regression guard under the 215,000-byte budget of the annotated module
+/// (e2e.bats and the release replay check that one; the annotation adds the
+/// README and metadata, about 7 KB); the measured size is in BENCHMARKS.md.
+const BUDGET_BYTES: u64 = 208 * 1000;
 
 #[test]
 fn policy_wasm_fits_the_size_budget() {
