@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use crate::image_reference::ImageReference;
 use crate::pod_spec::{EntryList, ImageEntry};
+use crate::pod_template::PodTemplate;
 use crate::pull_policy::{EffectivePolicy, PullPolicy};
 use crate::request::AdmissionRequest;
 use crate::settings::Rules;
@@ -26,6 +27,13 @@ pub struct Target {
     pub operation: Operation,
     /// A `pods/ephemeralcontainers` request (`kubectl debug`).
     pub ephemeral_containers: bool,
+}
+
+impl Target {
+    /// An UPDATE of a workload, not of a Pod: decided on its pod template first.
+    pub fn updates_workload(self) -> bool {
+        self.operation == Operation::Update && self.kind != WorkloadKind::Pod
+    }
 }
 
 /// Every reason to leave a request alone without reading its object.
@@ -185,13 +193,32 @@ fn judged_entries<'w, 'a>(
                 false => Ok(judged),
             }
         }
-        (_, Some(old)) if object.template.is_some() && object.template == old.template => {
-            Err(Accepted::TemplateUnchanged)
+        _ => {
+            let old_template = old_object.and_then(|old| old.template.as_ref());
+            match settled_by_template(target, object.template.as_ref(), old_template) {
+                Some(accepted) => Err(accepted),
+                // A changed template makes new Pods from all of it: judged as a
+                // CREATE, as is an UPDATE whose old object is missing (the
+                // stricter reading).
+                None => Ok(entries.collect()),
+            }
         }
-        (WorkloadKind::Job, _) => Err(Accepted::JobUpdate),
-        // A changed template makes new Pods from all of it: judged as a CREATE,
-        // as is an UPDATE whose old object is missing (the stricter reading).
-        _ => Ok(entries.collect()),
+    }
+}
+
+/// A workload UPDATE that its pod templates settle before any entry is
+/// judged: an unchanged template, or any Job UPDATE. `None` for every other
+/// request, which is judged on its entries.
+pub fn settled_by_template(
+    target: Target,
+    template: Option<&PodTemplate<'_>>,
+    old_template: Option<&PodTemplate<'_>>,
+) -> Option<Accepted> {
+    match (template, old_template) {
+        _ if !target.updates_workload() => None,
+        (Some(new), Some(old)) if new == old => Some(Accepted::TemplateUnchanged),
+        _ if target.kind == WorkloadKind::Job => Some(Accepted::JobUpdate),
+        _ => None,
     }
 }
 

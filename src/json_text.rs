@@ -37,7 +37,7 @@ pub fn parts(text: &str, object: bool) -> Option<Vec<(&str, &str)>> {
     }
 }
 
-fn skip_space(text: &str, mut at: usize) -> usize {
+pub fn skip_space(text: &str, mut at: usize) -> usize {
     while matches!(text.as_bytes().get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
         at += 1;
     }
@@ -45,7 +45,7 @@ fn skip_space(text: &str, mut at: usize) -> usize {
 }
 
 /// Where the value that starts at `start` ends.
-fn value_end(text: &str, start: usize) -> Option<usize> {
+pub fn value_end(text: &str, start: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     match bytes.get(start)? {
         b'"' => string_end(bytes, start),

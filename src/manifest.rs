@@ -15,32 +15,83 @@ use crate::json_text;
 use crate::json_view::{JsonType, List, Member, Object, Scalar};
 use crate::read_error::ReadError;
 
-/// What the policy reads of an object.
+/// What the policy reads of an object: its metadata and pod spec.
 pub struct Manifest<'a> {
     pub metadata: Metadata<'a>,
     pub pod_spec: PodSpecFields<'a>,
-    /// The pod template's text: the value that holds the pod spec, for every
-    /// kind but a Pod (whose pod spec is its own `spec`).
-    pub template: Option<&'a RawValue>,
 }
 
-/// Reads `text`, an object whose pod spec is at `location`.
+/// What a workload UPDATE is decided on first: the metadata and the pod
+/// template's text, its pod spec unread.
+pub struct Head<'a> {
+    pub metadata: Metadata<'a>,
+    pub template: &'a RawValue,
+}
+
+/// Reads `text`, an object whose pod spec is at `location`, in one pass.
 pub fn read<'a>(
     text: &'a str,
     location: &'static [&'static str],
 ) -> Result<Manifest<'a>, ReadError> {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let walk = Walk { location, depth: 0 };
-    let found = walk
-        .deserialize(&mut deserializer)
-        .and_then(|found| deserializer.end().map(|()| found))
-        .map_err(|e| ReadError::Malformed(e.to_string()))?;
-    let reached = found?;
+    let reached = walk(text, location, 0, NO_CAPTURE)?;
     Ok(Manifest {
         metadata: reached.metadata.unwrap_or_default(),
-        pod_spec: reached.pod_spec,
-        template: reached.template,
+        pod_spec: reached
+            .pod_spec
+            .ok_or(ReadError::Missing(FieldPath::within(
+                location,
+                location.len(),
+            )))?,
     })
+}
+
+/// Reads `text` as far as the pod template (the value that holds the pod
+/// spec at `location`), keeping the template as text.
+pub fn read_head<'a>(
+    text: &'a str,
+    location: &'static [&'static str],
+) -> Result<Head<'a>, ReadError> {
+    let template_depth = location.len().saturating_sub(1);
+    let reached = walk(text, location, 0, template_depth)?;
+    Ok(Head {
+        metadata: reached.metadata.unwrap_or_default(),
+        template: reached
+            .template
+            .ok_or(ReadError::Missing(FieldPath::within(
+                location,
+                template_depth,
+            )))?,
+    })
+}
+
+/// Reads the pod spec of a template that [`read_head`] kept.
+pub fn read_template<'a>(
+    template: &'a RawValue,
+    location: &'static [&'static str],
+) -> Result<PodSpecFields<'a>, ReadError> {
+    let depth = location.len().saturating_sub(1);
+    let reached = walk(template.get(), location, depth, NO_CAPTURE)?;
+    reached.pod_spec.ok_or(ReadError::Missing(FieldPath::within(
+        location,
+        location.len(),
+    )))
+}
+
+fn walk<'a>(
+    text: &'a str,
+    location: &'static [&'static str],
+    depth: usize,
+    capture_at: usize,
+) -> Result<Reached<'a>, ReadError> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let walk = Walk {
+        location,
+        depth,
+        capture_at,
+    };
+    walk.deserialize(&mut deserializer)
+        .and_then(|found| deserializer.end().map(|()| found))
+        .map_err(|e| ReadError::Malformed(e.to_string()))?
 }
 
 #[derive(Deserialize, Default)]
@@ -164,14 +215,19 @@ type Found<'a> = Result<Reached<'a>, ReadError>;
 
 struct Reached<'a> {
     metadata: Option<Metadata<'a>>,
-    pod_spec: PodSpecFields<'a>,
+    pod_spec: Option<PodSpecFields<'a>>,
     template: Option<&'a RawValue>,
 }
+
+/// A walk that keeps no value as text.
+const NO_CAPTURE: usize = usize::MAX;
 
 /// The value at `location[..depth]`: the object itself at depth 0.
 struct Walk {
     location: &'static [&'static str],
     depth: usize,
+    /// The depth whose value is kept as text instead of walked into.
+    capture_at: usize,
 }
 
 impl Walk {
@@ -188,16 +244,17 @@ impl<'de> DeserializeSeed<'de> for Walk {
     type Value = Found<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Found<'de>, D::Error> {
-        if self.depth + 1 == self.location.len() && self.depth > 0 {
-            // The pod template: kept as text (to compare an UPDATE's two
-            // templates), then walked like any other member.
+        if self.depth == self.capture_at {
             let template = <&'de RawValue>::deserialize(deserializer)?;
-            let mut inner = serde_json::Deserializer::from_str(template.get());
-            let found = inner.deserialize_any(self).map_err(de::Error::custom)?;
-            return Ok(found.map(|reached| Reached {
-                template: Some(template),
-                ..reached
-            }));
+            return Ok(match JsonType::of(template) {
+                JsonType::Object => Ok(Reached {
+                    metadata: None,
+                    pod_spec: None,
+                    template: Some(template),
+                }),
+                JsonType::Null => Err(ReadError::Missing(self.path())),
+                found => self.wrong(found),
+            });
         }
         if self.depth < self.location.len() {
             return deserializer.deserialize_any(self);
@@ -207,7 +264,7 @@ impl<'de> DeserializeSeed<'de> for Walk {
             match Option::<Object<PodSpecFields<'de>>>::deserialize(deserializer)? {
                 Some(Object::Is(pod_spec)) => Ok(Reached {
                     metadata: None,
-                    pod_spec,
+                    pod_spec: Some(pod_spec),
                     template: None,
                 }),
                 Some(Object::Not(found)) => self.wrong(found),
@@ -236,6 +293,7 @@ impl<'de> Visitor<'de> for Walk {
                     let walk = Walk {
                         location: self.location,
                         depth: self.depth + 1,
+                        capture_at: self.capture_at,
                     };
                     inner = Some(map.next_value_seed(walk)?);
                 }

@@ -5,7 +5,7 @@
 
 use serde_json::value::RawValue;
 
-use crate::json_text::{decoded, parts};
+use crate::json_text::{decoded, parts, skip_space, value_end};
 
 /// Deeper than this, two values that differ in text count as different (the
 /// stricter reading); serde_json reads no deeper than 128 levels anyway.
@@ -20,7 +20,8 @@ impl PodTemplate<'_> {
     /// space do not count. The API server writes both objects of an UPDATE with
     /// the same encoder, so equal text, checked first, is the common case.
     pub fn same_value(&self, other: &PodTemplate<'_>) -> bool {
-        same_value(self.0.get(), other.0.get(), MAX_DEPTH)
+        let (a, b) = (self.0.get(), other.0.get());
+        a == b || in_step(a, b)
     }
 }
 
@@ -31,6 +32,115 @@ impl PartialEq for PodTemplate<'_> {
 }
 
 impl Eq for PodTemplate<'_> {}
+
+/// An object or list the in-step walk is inside: where it starts in each text.
+struct Open {
+    object: bool,
+    a: usize,
+    b: usize,
+}
+
+/// Walks both texts token by token, as far as they agree. Two texts of one
+/// encoder differ where their values differ, so a difference is usually
+/// final and found without reading the rest: a value under the same name or
+/// position. Only where an object's member names differ may the two hold the
+/// same members in another order; those two objects are then compared whole,
+/// members matched by name (`same_value`), and the walk goes on after them.
+/// Duplicate member names (never sent by the API server) read as a change.
+fn in_step(a: &str, b: &str) -> bool {
+    let (mut ta, mut tb) = (Tokens { text: a, at: 0 }, Tokens { text: b, at: 0 });
+    let mut open: Vec<Open> = Vec::new();
+    let mut at_name = false;
+    loop {
+        match (ta.next(), tb.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x.same(&y) => match x.kind {
+                Token::Open(object) if open.len() < MAX_DEPTH => {
+                    open.push(Open {
+                        object,
+                        a: x.start,
+                        b: y.start,
+                    });
+                    at_name = object;
+                }
+                Token::Open(_) => return false,
+                Token::Close => {
+                    open.pop();
+                    at_name = false;
+                }
+                Token::Comma => at_name = open.last().is_some_and(|o| o.object),
+                Token::Colon | Token::Text => at_name = false,
+            },
+            _ => {
+                let Some(object) = open.pop().filter(|o| o.object && at_name) else {
+                    return false;
+                };
+                let (Some(end_a), Some(end_b)) = (value_end(a, object.a), value_end(b, object.b))
+                else {
+                    return false;
+                };
+                match (a.get(object.a..end_a), b.get(object.b..end_b)) {
+                    (Some(x), Some(y)) if same_value(x, y, MAX_DEPTH) => {}
+                    _ => return false,
+                }
+                (ta.at, tb.at, at_name) = (end_a, end_b, false);
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token {
+    /// `{` (an object) or `[`.
+    Open(bool),
+    Close,
+    Colon,
+    Comma,
+    /// A string, number, `true`, `false` or `null`.
+    Text,
+}
+
+struct Lexeme<'t> {
+    kind: Token,
+    start: usize,
+    text: &'t str,
+}
+
+impl Lexeme<'_> {
+    /// The same token: the same text, or strings of the same decoded text.
+    fn same(&self, other: &Lexeme<'_>) -> bool {
+        self.kind == other.kind
+            && (self.text == other.text
+                || (self.text.starts_with('"')
+                    && matches!((decoded(self.text), decoded(other.text)), (Some(a), Some(b)) if a == b)))
+    }
+}
+
+/// The tokens of a JSON text, white space skipped.
+struct Tokens<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+impl<'t> Tokens<'t> {
+    fn next(&mut self) -> Option<Lexeme<'t>> {
+        let start = skip_space(self.text, self.at);
+        let (kind, end) = match self.text.as_bytes().get(start)? {
+            b'{' => (Token::Open(true), start + 1),
+            b'[' => (Token::Open(false), start + 1),
+            b'}' | b']' => (Token::Close, start + 1),
+            b':' => (Token::Colon, start + 1),
+            b',' => (Token::Comma, start + 1),
+            _ => (Token::Text, value_end(self.text, start)?),
+        };
+        self.at = end;
+        Some(Lexeme {
+            kind,
+            start,
+            text: self.text.get(start..end)?,
+        })
+    }
+}
 
 /// Compares two values of JSON text (valid JSON: it came from a `RawValue`),
 /// without building either: an object's members are matched by name, a
@@ -155,6 +265,20 @@ mod tests {
     )]
     #[case::a_member_more_is_a_change(r#"{"a":1}"#, r#"{"a":1,"b":2}"#, false)]
     #[case::a_type_change_is_a_change(r#"{"a":"1"}"#, r#"{"a":1}"#, false)]
+    #[case::reordered_deep_inside_equal_text_around(
+        r#"{"m":{},"s":{"c":[{"n":"a","i":"x"}],"z":1}}"#,
+        r#"{"m":{},"s":{"c":[{"i":"x","n":"a"}],"z":1}}"#,
+        true
+    )]
+    #[case::reordered_then_changed_after(
+        r#"{"s":{"a":1,"b":2},"z":1}"#,
+        r#"{"s":{"b":2,"a":1},"z":2}"#,
+        false
+    )]
+    #[case::a_member_less_at_the_end(r#"{"a":1,"b":2}"#, r#"{"a":1}"#, false)]
+    #[case::a_longer_list(r#"{"a":[1,2]}"#, r#"{"a":[1,2,3]}"#, false)]
+    #[case::duplicate_names_read_as_a_change(r#"{"a":1,"a":2}"#, r#"{"a":2}"#, false)]
+    #[case::closing_kinds_differ(r#"{"a":[]}"#, r#"{"a":{}}"#, false)]
     #[case::many_members_in_reverse_order(&many(false), &many(true), true)]
     #[case::scalars_end_at_their_delimiter(
         r#"{"a":[1, true,null ,-2.5e3]}"#,

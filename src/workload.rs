@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use crate::field_path::FieldPath;
-use crate::manifest::{self, Controller};
+use crate::manifest::{self, Controller, Head, Metadata};
 use crate::mutation::EditSite;
 use crate::pod_spec::{self, ImageEntry};
 use crate::pod_template::PodTemplate;
@@ -33,9 +33,10 @@ impl Workload<'_> {
     }
 }
 
-/// Reads an object of `kind` from its JSON text: the workload, and where a
-/// mutation would write each entry's pull policy (`edit_sites[i]` belongs to
-/// `workload.entries[i]`).
+/// Reads an object of `kind` from its JSON text, in one pass: the workload,
+/// and where a mutation would write each entry's pull policy
+/// (`edit_sites[i]` belongs to `workload.entries[i]`). Its template is not
+/// kept: a CREATE and a Pod need none.
 pub fn read(
     kind: WorkloadKind,
     text: &str,
@@ -43,15 +44,53 @@ pub fn read(
     let location = kind.pod_spec_location();
     let manifest = manifest::read(text, location)?;
     let read = pod_spec::read(manifest.pod_spec, location)?;
-    let workload = Workload {
+    Ok((
+        workload(kind, &manifest.metadata, None, read.entries),
+        read.edit_sites,
+    ))
+}
+
+/// Reads a workload as far as its pod template, which an UPDATE is decided
+/// on first.
+pub fn read_head(kind: WorkloadKind, text: &str) -> Result<Head<'_>, ReadError> {
+    manifest::read_head(text, kind.pod_spec_location())
+}
+
+/// The pod template of a head.
+pub fn template<'a>(head: &Head<'a>) -> PodTemplate<'a> {
+    PodTemplate(head.template)
+}
+
+/// Reads the rest of a workload whose head was read: the entries of its
+/// template, with their edit sites.
+pub fn read_rest(
+    kind: WorkloadKind,
+    head: Head<'_>,
+) -> Result<(Workload<'_>, Vec<EditSite<'_>>), ReadError> {
+    let location = kind.pod_spec_location();
+    let spec = manifest::read_template(head.template, location)?;
+    let read = pod_spec::read(spec, location)?;
+    let template = Some(PodTemplate(head.template));
+    Ok((
+        workload(kind, &head.metadata, template, read.entries),
+        read.edit_sites,
+    ))
+}
+
+fn workload<'a>(
+    kind: WorkloadKind,
+    metadata: &Metadata<'a>,
+    template: Option<PodTemplate<'a>>,
+    entries: Vec<ImageEntry<'a>>,
+) -> Workload<'a> {
+    Workload {
         kind,
-        name: manifest.metadata.display_name(),
-        mirror: manifest.metadata.is_mirror(),
-        controller: manifest.metadata.controller(),
-        template: manifest.template.map(PodTemplate),
-        entries: read.entries,
-    };
-    Ok((workload, read.edit_sites))
+        name: metadata.display_name(),
+        mirror: metadata.is_mirror(),
+        controller: metadata.controller(),
+        template,
+        entries,
+    }
 }
 
 #[cfg(test)]

@@ -168,19 +168,34 @@ fn reads_the_controller(
 }
 
 #[rstest]
-#[case::pod(WorkloadKind::Pod, json!({"spec": {"containers": [{"image": "a:1"}]}}), None)]
-#[case::deployment(WorkloadKind::Deployment, json!({"spec": {"template": {"metadata": {}, "spec": {"containers": [{"image": "a:1"}]}}}}), Some(r#"{"metadata": {}, "spec": {"containers": [{"image": "a:1"}]}}"#))]
-#[case::cronjob(WorkloadKind::CronJob, json!({"spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"image": "a:1"}]}}}}}}), Some(r#"{"spec": {"containers": [{"image": "a:1"}]}}"#))]
-fn keeps_the_pod_template_text(
+#[case::deployment(WorkloadKind::Deployment, json!({"spec": {"template": {"metadata": {}, "spec": {"containers": [{"image": "a:1"}]}}}}), r#"{"metadata": {}, "spec": {"containers": [{"image": "a:1"}]}}"#)]
+#[case::cronjob(WorkloadKind::CronJob, json!({"spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"image": "a:1"}]}}}}}}), r#"{"spec": {"containers": [{"image": "a:1"}]}}"#)]
+fn an_update_reads_the_template_first_then_the_rest(
     #[case] kind: WorkloadKind,
     #[case] object: serde_json::Value,
-    #[case] expected: Option<&str>,
+    #[case] expected: &str,
 ) {
     let text = object.to_string();
-    let (workload, _) = read(kind, &text).unwrap();
-    let expected = expected.map(|t| serde_json::from_str::<serde_json::Value>(t).unwrap());
-    let found = workload
-        .template
-        .map(|t| serde_json::from_str::<serde_json::Value>(t.0.get()).unwrap());
-    assert_eq!(found, expected);
+    let head = read_head(kind, &text).unwrap();
+    let value = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap();
+    assert_eq!(value(template(&head).0.get()), value(expected));
+    let (workload, sites) = read_rest(kind, head).unwrap();
+    assert_eq!(workload.entries.len(), 1);
+    assert_eq!(sites.len(), 1);
+    assert!(workload.template.is_some());
+    // The one-pass read, for CREATEs and Pods, keeps no template.
+    assert!(read(kind, &text).unwrap().0.template.is_none());
+}
+
+#[rstest]
+#[case::template_is_null(json!({"spec": {"template": null}}), "spec.template is missing")]
+#[case::template_is_a_list(json!({"spec": {"template": []}}), "spec.template is a list, must be an object")]
+#[case::no_template(json!({"spec": {}}), "spec.template is missing")]
+#[case::template_without_spec(json!({"spec": {"template": {"metadata": {}}}}), "spec.template.spec is missing")]
+fn an_unreadable_template_is_named(#[case] object: serde_json::Value, #[case] expected: &str) {
+    let text = object.to_string();
+    let error = read_head(WorkloadKind::Deployment, &text)
+        .and_then(|head| read_rest(WorkloadKind::Deployment, head).map(drop))
+        .unwrap_err();
+    assert_eq!(error.to_string(), expected);
 }
