@@ -378,3 +378,45 @@ fn examples_use_fields_the_crds_define() {
     }
     assert!(checked >= 5, "every example is checked");
 }
+
+/// The links of a Markdown text: the targets of `[text](target)`.
+fn markdown_links(text: &str) -> Vec<&str> {
+    text.split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split_once(')').map(|(target, _)| target))
+        .collect()
+}
+
+/// The README is embedded in the module and shown on Artifact Hub and by
+/// `kwctl inspect`, where a relative link leads nowhere: every link is
+/// absolute, every link into this repository names a file or folder that
+/// exists, and the README stays short enough to read in five minutes.
+#[test]
+fn readme_is_short_and_its_links_work_anywhere() {
+    let metadata = yaml("metadata.yml");
+    let source = metadata["annotations"]["io.kubewarden.policy.source"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let readme = read("README.md");
+    assert!(readme.len() <= 10_000, "README.md is {} bytes", readme.len());
+    for document in ["README.md", "docs/behaviour.md"] {
+        for link in markdown_links(&read(document)) {
+            assert!(
+                link.starts_with("https://"),
+                "{document}: the link {link} is not absolute"
+            );
+            let Some(path) = ["/blob/main/", "/tree/main/"]
+                .iter()
+                .find_map(|at| link.strip_prefix(&format!("{source}{at}")))
+            else {
+                continue;
+            };
+            let path = path.split('#').next().unwrap();
+            assert!(
+                common::repo_root().join(path).exists(),
+                "{document}: {link} names {path}, which does not exist"
+            );
+        }
+    }
+}

@@ -3,10 +3,11 @@
 
 mod common;
 
-/// A regression guard under the 215,000-byte budget of the annotated module
-/// (e2e.bats and the release replay check that one; the annotation adds the
-/// README and metadata, about 7 KB); the measured size is in BENCHMARKS.md.
-const BUDGET_BYTES: u64 = 208 * 1000;
+/// A regression guard beside the 215,000-byte budget of the annotated module
+/// (e2e.bats and the release replay check that one: `kwctl annotate` adds the
+/// README and metadata, and drops the toolchain's custom sections); the
+/// measured sizes are in BENCHMARKS.md.
+const BUDGET_BYTES: u64 = 212 * 1000;
 
 #[test]
 fn policy_wasm_fits_the_size_budget() {
