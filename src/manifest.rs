@@ -36,12 +36,7 @@ pub fn read<'a>(
     let reached = walk(text, location, 0, NO_CAPTURE)?;
     Ok(Manifest {
         metadata: reached.metadata.unwrap_or_default(),
-        pod_spec: reached
-            .pod_spec
-            .ok_or(ReadError::Missing(FieldPath::within(
-                location,
-                location.len(),
-            )))?,
+        pod_spec: reached.pod_spec.ok_or(missing(location, location.len()))?,
     })
 }
 
@@ -55,12 +50,7 @@ pub fn read_head<'a>(
     let reached = walk(text, location, 0, template_depth)?;
     Ok(Head {
         metadata: reached.metadata.unwrap_or_default(),
-        template: reached
-            .template
-            .ok_or(ReadError::Missing(FieldPath::within(
-                location,
-                template_depth,
-            )))?,
+        template: reached.template.ok_or(missing(location, template_depth))?,
     })
 }
 
@@ -71,10 +61,13 @@ pub fn read_template<'a>(
 ) -> Result<PodSpecFields<'a>, ReadError> {
     let depth = location.len().saturating_sub(1);
     let reached = walk(template.get(), location, depth, NO_CAPTURE)?;
-    reached.pod_spec.ok_or(ReadError::Missing(FieldPath::within(
-        location,
-        location.len(),
-    )))
+    reached.pod_spec.ok_or(missing(location, location.len()))
+}
+
+/// What a walk that found nothing at `location[..depth]` reports (the walk
+/// itself names a missing member; this is only its fallback).
+fn missing(location: &'static [&'static str], depth: usize) -> ReadError {
+    ReadError::Missing(FieldPath::within(location, depth))
 }
 
 fn walk<'a>(

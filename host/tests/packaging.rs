@@ -399,7 +399,11 @@ fn readme_is_short_and_its_links_work_anywhere() {
         .unwrap()
         .to_owned();
     let readme = read("README.md");
-    assert!(readme.len() <= 10_000, "README.md is {} bytes", readme.len());
+    assert!(
+        readme.len() <= 10_000,
+        "README.md is {} bytes",
+        readme.len()
+    );
     for document in ["README.md", "docs/behaviour.md"] {
         for link in markdown_links(&read(document)) {
             assert!(

@@ -34,7 +34,9 @@ impl PolicyBackend for Server<'_> {
 }
 
 fn play(backend: &mut dyn PolicyBackend) -> Tally {
-    let seconds = std::env::var("SIM_SECONDS").ok().and_then(|s| s.parse().ok());
+    let seconds = std::env::var("SIM_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok());
     let outcome = match seconds {
         Some(seconds) => cluster_model::run_for(backend, Duration::from_secs(seconds)),
         None => cluster_model::run(backend, SEQUENCES, SEED),
@@ -57,7 +59,11 @@ fn the_cluster_model_keeps_every_invariant_through_the_policy_server() {
             if std::env::var_os("SIM_SECONDS").is_none() {
                 // The same sequences in process: every answer alike, so every
                 // count alike.
-                assert_eq!(tally, play(&mut InProcess), "the policy server and the policy in process disagree");
+                assert_eq!(
+                    tally,
+                    play(&mut InProcess),
+                    "the policy server and the policy in process disagree"
+                );
             }
             (tally, "the policy server", elapsed)
         }

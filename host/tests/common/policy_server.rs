@@ -206,4 +206,3 @@ pub fn annotated_module() -> PathBuf {
     );
     path
 }
-
