@@ -7,26 +7,28 @@
 #
 # Both install what they need: the wasm32-wasip1 target, and bats for the e2e tests.
 # With kwctl and policy-server on PATH they use the real Kubewarden tools; without
-# them, this project's waPC host (`host/`) stands in, and the policy-server tests
-# skip. REQUIRE_KUBEWARDEN=1 (set by .ci/run) turns every such skip into a failure.
+# them, `make run` uses this project's test harness (`host/`) and the tests that
+# need the real tools skip with the reason. REQUIRE_KUBEWARDEN=1 (set by .ci/run)
+# turns every such skip into a failure.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+MSRV := $(shell sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 OCI_REPO ?= ghcr.io/always-pull-images/policies/always-pull-images
 KWCTL ?= kwctl
 FUZZ_SECONDS ?= 600
 WASM_TARGET := wasm32-wasip1
-POLICY_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
-# The host is a workspace of its own; it shares target/ so its build is cached
-# beside the policy's (it never builds for wasm, so policy.wasm stays alone there).
-HOST_CARGO := CARGO_TARGET_DIR=$(CURDIR)/target cargo
-HOST_MANIFEST := --manifest-path host/Cargo.toml --locked
+POLICY_SOURCES := $(shell find src crates/core/src -name '*.rs') Cargo.toml crates/core/Cargo.toml Cargo.lock
 HOST := target/debug/policy-host
+# The host's tests, which load policy.wasm (`test = false`: a bare
+# `cargo test --workspace`, as Kubewarden's test workflow runs it, skips them).
+WASM_TESTS := --test wasm --test malformed --test packaging --test size
+HOST_TESTS := $(WASM_TESTS) --test policy_server --test simulation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test fmt fmt-check lint unit-tests wasm-tests e2e-tests policy-server-tests \
+.PHONY: run test fmt fmt-check msrv lint unit-tests wasm-tests e2e-tests policy-server-tests \
         release-replay bench fuzz push clean wasm-target host bats baseline.wasm sim
 
 # --- build -------------------------------------------------------------------
@@ -37,16 +39,16 @@ wasm-target:
 # Exactly what Kubewarden's release workflow ships: the cargo output, as it is.
 policy.wasm: $(POLICY_SOURCES) | wasm-target
 	cargo build --target=$(WASM_TARGET) --release --locked
-	cp target/$(WASM_TARGET)/release/*.wasm policy.wasm
+	cp target/$(WASM_TARGET)/release/always_pull_images.wasm policy.wasm
 	@echo "policy.wasm: $$(wc -c < policy.wasm) bytes"
 
 annotated-policy.wasm: policy.wasm metadata.yml README.md
 	$(KWCTL) annotate -m metadata.yml -u README.md -o annotated-policy.wasm policy.wasm
 	@echo "annotated-policy.wasm: $$(wc -c < annotated-policy.wasm) bytes"
 
-# The waPC host this project uses where kwctl is not available (dev and CI only).
+# The test harness; `make run` uses it where kwctl is not installed.
 host:
-	$(HOST_CARGO) build $(HOST_MANIFEST)
+	cargo build -p policy-host --locked
 
 # --- run ---------------------------------------------------------------------
 
@@ -62,38 +64,56 @@ run: policy.wasm
 
 # --- test --------------------------------------------------------------------
 
-test: fmt-check lint unit-tests wasm-tests e2e-tests policy-server-tests
+test: fmt-check msrv lint unit-tests wasm-tests e2e-tests policy-server-tests
 
+# Every crate: the workspace's, and the fuzz targets' (a workspace of their own).
 fmt:
 	cargo fmt --all
-	cargo fmt --all --manifest-path host/Cargo.toml
+	cargo fmt --all --manifest-path fuzz/Cargo.toml
 
 fmt-check:
 	cargo fmt --all -- --check
-	cargo fmt --all --manifest-path host/Cargo.toml -- --check
+	cargo fmt --all --manifest-path fuzz/Cargo.toml -- --check
 
+# The MSRV (rust-version in Cargo.toml) is a toolchain a build has passed on:
+# the toolchain in use when it is that version, else that toolchain if installed.
+msrv:
+	@have="$$(rustc --version | cut -d' ' -f2)"; \
+	if [ "$${have%.*}" = "$(MSRV)" ]; then \
+	  echo "MSRV $(MSRV): the toolchain in use ($$have) builds everything below"; \
+	elif rustup run $(MSRV) rustc --version >/dev/null 2>&1; then \
+	  cargo +$(MSRV) check --workspace --all-targets --all-features --locked; \
+	else \
+	  echo "MSRV $(MSRV) not checked: rustc is $$have and toolchain $(MSRV) is not installed (rustup toolchain install $(MSRV))"; \
+	  [ "$${REQUIRE_KUBEWARDEN:-}" != 1 ]; \
+	fi
+
+# The lints of Cargo.toml's [workspace.lints] fail the build; the fuzz targets
+# are checked on stable, as code (cargo-fuzz builds them with nightly).
 lint: | wasm-target
-	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+	cargo clippy -p policy-host --locked $(HOST_TESTS) -- -D warnings
 	cargo clippy --target=$(WASM_TARGET) --locked -- -D warnings
-	$(HOST_CARGO) clippy $(HOST_MANIFEST) --all-targets -- -D warnings
+	cargo clippy --manifest-path fuzz/Cargo.toml --locked -- -D warnings
 
+# Every crate's unit and integration tests that need no module.
 unit-tests:
 	cargo test --workspace --locked
 
 # Loads policy.wasm; the tests fail (never skip) when it is missing or older than its sources.
 wasm-tests: policy.wasm
-	POLICY_WASM=$(CURDIR)/policy.wasm $(HOST_CARGO) test $(HOST_MANIFEST)
+	@if command -v $(KWCTL) >/dev/null 2>&1; then $(MAKE) --no-print-directory annotated-policy.wasm; fi
+	POLICY_WASM=$(CURDIR)/policy.wasm ANNOTATED_POLICY_WASM=$(CURDIR)/annotated-policy.wasm \
+	  cargo test -p policy-host --locked $(WASM_TESTS)
 
-# With kwctl installed: the annotated module, as users and release CI run it.
-# Without: the same tests through this project's host and policy.wasm.
+# The annotated module through the real kwctl, as users and release CI run it.
 e2e-tests: policy.wasm | bats
 	@if command -v $(KWCTL) >/dev/null 2>&1; then \
 	  $(MAKE) --no-print-directory annotated-policy.wasm && bats e2e.bats; \
 	elif [ "$${REQUIRE_KUBEWARDEN:-}" = 1 ]; then \
 	  echo "REQUIRE_KUBEWARDEN=1 but $(KWCTL) is not on PATH"; exit 1; \
 	else \
-	  echo "kwctl not found: running e2e.bats with $(HOST)"; \
-	  $(MAKE) --no-print-directory host && KWCTL=$(HOST) POLICY=policy.wasm bats e2e.bats; \
+	  echo "skipped: e2e.bats needs kwctl on PATH (the wasm tests ran every fixture through policy.wasm)"; \
 	fi
 
 # The real policy-server on 127.0.0.1, fed AdmissionReviews over HTTP; it also
@@ -102,14 +122,14 @@ e2e-tests: policy.wasm | bats
 policy-server-tests: policy.wasm
 	@if command -v $(KWCTL) >/dev/null 2>&1; then $(MAKE) --no-print-directory annotated-policy.wasm; fi
 	POLICY_WASM=$(CURDIR)/policy.wasm ANNOTATED_POLICY_WASM=$(CURDIR)/annotated-policy.wasm \
-	  $(HOST_CARGO) test $(HOST_MANIFEST) --test policy_server --test simulation -- --nocapture
+	  cargo test -p policy-host --locked --test policy_server --test simulation -- --nocapture
 
 # The cluster model with fresh seeds for SECONDS (through the policy server when on PATH).
 SECONDS ?= 60
 sim: policy.wasm
 	@if command -v $(KWCTL) >/dev/null 2>&1; then $(MAKE) --no-print-directory annotated-policy.wasm; fi
 	SIM_SECONDS=$(SECONDS) POLICY_WASM=$(CURDIR)/policy.wasm ANNOTATED_POLICY_WASM=$(CURDIR)/annotated-policy.wasm \
-	  $(HOST_CARGO) test $(HOST_MANIFEST) --test simulation -- --nocapture
+	  cargo test -p policy-host --locked --test simulation -- --nocapture
 
 # Kubewarden's reusable test and release workflows, replayed on a clean clone of HEAD.
 release-replay:
@@ -125,16 +145,16 @@ bats:
 
 # --- performance ---------------------------------------------------------------
 
-BASELINE_WASM := bench/baseline-policy/target/$(WASM_TARGET)/release/baseline_policy.wasm
+BASELINE_WASM := target/$(WASM_TARGET)/release/baseline_policy.wasm
 
 baseline.wasm: | wasm-target
-	cargo build --manifest-path bench/baseline-policy/Cargo.toml --locked --target=$(WASM_TARGET) --release
+	cargo build -p baseline-policy --locked --target=$(WASM_TARGET) --release
 
 # Native (decision, parsing) and wasm (policy.wasm vs the baseline policy, same run) benchmarks.
 bench: policy.wasm baseline.wasm host
-	cargo bench --bench native --locked
+	cargo bench -p always-pull-images-core --features bench --bench native --locked
 	POLICY_WASM=$(CURDIR)/policy.wasm BASELINE_WASM=$(CURDIR)/$(BASELINE_WASM) \
-	  $(HOST_CARGO) bench $(HOST_MANIFEST) --bench wasm --profile dev
+	  cargo bench -p policy-host --locked --bench wasm --profile dev
 	$(HOST) bench-report target/criterion
 
 # Each fuzz target for FUZZ_SECONDS (nightly and cargo-fuzz; installed when missing). New inputs
@@ -149,18 +169,12 @@ fuzz:
 
 # --- release -----------------------------------------------------------------
 
-# kwctl when installed; otherwise this project's host, which writes the same file.
 artifacthub-pkg.yml: metadata.yml questions-ui.yml
-	@if command -v $(KWCTL) >/dev/null 2>&1; then \
-	  $(KWCTL) scaffold artifacthub --metadata-path metadata.yml --questions-path questions-ui.yml --output artifacthub-pkg.yml; \
-	else \
-	  $(MAKE) host && $(HOST) scaffold-artifacthub > artifacthub-pkg.yml; \
-	fi
+	$(KWCTL) scaffold artifacthub --metadata-path metadata.yml --questions-path questions-ui.yml --output artifacthub-pkg.yml
 
 push: annotated-policy.wasm
 	$(KWCTL) push annotated-policy.wasm $(OCI_REPO):v$(VERSION)
 
 clean:
 	cargo clean
-	cargo clean --manifest-path bench/baseline-policy/Cargo.toml
 	rm -f policy.wasm annotated-policy.wasm

@@ -3,13 +3,13 @@
 //! callbacks, and the same AdmissionResponse (the JSON patch is the diff of the
 //! request object and the policy's `mutated_object`).
 //!
-//! It exists because `kwctl` cannot be installed where this project is built;
-//! users and release CI use the real `kwctl`.
+//! It is a test harness: the host's tests and benchmarks call the compiled
+//! module's waPC functions with it, and `make run` uses it where `kwctl` is not
+//! installed. Everything else (annotating, scaffolding, pushing, e2e tests) is
+//! done by the real `kwctl`.
 
 use std::error::Error;
 use std::path::Path;
-
-pub mod artifacthub;
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,5 @@
-//! `policy-host run ...`: a drop-in for the subset of `kwctl run` that
-//! `e2e.bats` and `scripts/demo.sh` use, for machines without kwctl.
+//! `policy-host run ...`: the one `kwctl run` form `make run` (scripts/demo.sh)
+//! uses, for machines without kwctl; and `policy-host bench-report`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -8,8 +8,7 @@ use policy_host::{PolicyModule, request_from_document};
 use serde_json::{Value, json};
 
 const USAGE: &str = "usage:
-  policy-host run --request-path FILE [--settings-json JSON | --settings-path FILE] POLICY.wasm
-  policy-host scaffold-artifacthub [--created-at RFC3339]   (reads metadata.yml, questions-ui.yml)
+  policy-host run --request-path FILE [--settings-json JSON] POLICY.wasm
   policy-host bench-report [CRITERION_DIR]                    (after `make bench`)";
 
 fn main() -> ExitCode {
@@ -17,7 +16,6 @@ fn main() -> ExitCode {
     let result = match args.next() {
         Ok(Some(lexopt::Arg::Value(command))) => match command.to_str() {
             Some("run") => run(args),
-            Some("scaffold-artifacthub") => scaffold_artifacthub(args),
             Some("bench-report") => bench_report(args),
             _ => Err(USAGE.to_owned()),
         },
@@ -45,17 +43,6 @@ fn string_value(args: &mut lexopt::Parser) -> Result<String, String> {
         .map_err(|value| format!("{value:?} is not UTF-8"))
 }
 
-/// `file://` URIs and plain paths, as kwctl maps them.
-fn policy_path(uri: &str) -> Result<PathBuf, String> {
-    match uri.split_once("://") {
-        Some(("file", path)) => Ok(PathBuf::from(path)),
-        Some((scheme, _)) => Err(format!(
-            "{scheme}:// policies need kwctl (pull them with `kwctl pull`); this host runs local files"
-        )),
-        None => Ok(PathBuf::from(uri)),
-    }
-}
-
 fn run(mut args: lexopt::Parser) -> Result<(), String> {
     use lexopt::Arg::{Long, Short, Value as Positional};
     let mut request_path = None;
@@ -67,13 +54,6 @@ fn run(mut args: lexopt::Parser) -> Result<(), String> {
             Long("settings-json") => {
                 settings = serde_json::from_str(&string_value(&mut args)?)
                     .map_err(|e| format!("--settings-json is not JSON: {e}"))?;
-            }
-            Short('s') | Long("settings-path") => {
-                let path = string_value(&mut args)?;
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read {path}: {e}"))?;
-                settings =
-                    serde_yaml::from_str(&text).map_err(|e| format!("{path} is not YAML: {e}"))?;
             }
             Positional(value) if policy.is_none() => {
                 policy = Some(
@@ -90,7 +70,7 @@ fn run(mut args: lexopt::Parser) -> Result<(), String> {
     }
     let request_path =
         request_path.ok_or_else(|| format!("--request-path is required\n{USAGE}"))?;
-    let policy = policy_path(&policy.ok_or_else(|| format!("no policy given\n{USAGE}"))?)?;
+    let policy = PathBuf::from(policy.ok_or_else(|| format!("no policy given\n{USAGE}"))?);
     let text = if request_path == "-" {
         std::io::read_to_string(std::io::stdin()).map_err(|e| e.to_string())?
     } else {
@@ -119,32 +99,6 @@ fn run(mut args: lexopt::Parser) -> Result<(), String> {
         serde_json::to_string(&response).map_err(|e| e.to_string())?
     );
     Ok(())
-}
-
-/// Prints artifacthub-pkg.yml as `kwctl scaffold artifacthub` would.
-fn scaffold_artifacthub(mut args: lexopt::Parser) -> Result<(), String> {
-    let mut created_at = None;
-    while let Some(arg) = args.next().map_err(usage)? {
-        match arg {
-            lexopt::Arg::Long("created-at") => created_at = Some(string_value(&mut args)?),
-            other => return Err(usage(other.unexpected())),
-        }
-    }
-    let created_at = created_at.unwrap_or_else(now_rfc3339);
-    let read =
-        |path: &str| std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"));
-    let package = policy_host::artifacthub::scaffold(
-        &read("metadata.yml")?,
-        &read("questions-ui.yml")?,
-        &created_at,
-    )?;
-    print!("{package}");
-    Ok(())
-}
-
-/// The current UTC time as RFC 3339, as kwctl writes `createdAt`.
-fn now_rfc3339() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
 /// The median (ns) of one criterion benchmark, from its estimates file.

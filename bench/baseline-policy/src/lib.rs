@@ -19,6 +19,7 @@ impl Validatable for Settings {
     }
 }
 
+#[allow(unsafe_code)] // the waPC export, as in the policy
 #[unsafe(no_mangle)]
 pub extern "C" fn wapc_init() {
     register_function("validate", validate);

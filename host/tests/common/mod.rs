@@ -55,7 +55,8 @@ static POLICY: LazyLock<PolicyModule> = LazyLock::new(|| {
     let root = repo_root();
     let mut newest = (SystemTime::UNIX_EPOCH, PathBuf::new());
     newest_source(&root.join("src"), &mut newest);
-    for file in ["Cargo.toml", "Cargo.lock"] {
+    newest_source(&root.join("crates/core/src"), &mut newest);
+    for file in ["Cargo.toml", "Cargo.lock", "crates/core/Cargo.toml"] {
         let modified = std::fs::metadata(root.join(file))
             .unwrap()
             .modified()

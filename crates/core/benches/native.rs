@@ -1,0 +1,121 @@
+//! Native benchmarks: one whole `validate` call per scenario, and its parts
+//! (reading the object, the decision). `make bench` runs them.
+
+// A benchmark's setup may panic: it measures, it does not serve requests.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::hint::black_box;
+
+use always_pull_images_core::bench;
+use criterion::{Criterion, criterion_group, criterion_main};
+use serde_json::{Value, json};
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/../../test_data/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn payload(name: &str, settings: Value) -> Vec<u8> {
+    json!({"request": fixture(name), "settings": settings})
+        .to_string()
+        .into_bytes()
+}
+
+/// (scenario, fixture, settings): the same list as the wasm benchmark.
+fn scenarios() -> Vec<(&'static str, &'static str, Value)> {
+    vec![
+        (
+            "pod_1_container",
+            "pod_create_one_container.json",
+            json!({}),
+        ),
+        ("pod_2_containers", "pod_create_compliant.json", json!({})),
+        (
+            "deployment_3c_2i_validate",
+            "deployment_create.json",
+            json!({}),
+        ),
+        (
+            "deployment_3c_2i_mutate",
+            "deployment_create.json",
+            json!({"mutate": true}),
+        ),
+        (
+            "deployment_3c_2i_warn_only",
+            "deployment_create.json",
+            json!({"warnOnly": true}),
+        ),
+        (
+            "pod_100_containers",
+            "pod_create_100_containers.json",
+            json!({}),
+        ),
+        (
+            "exempt_namespace",
+            "pod_create_if_not_present.json",
+            json!({"exemptNamespaces": ["kube-system", "default"]}),
+        ),
+        (
+            "update_no_new_image",
+            "pod_update_labels_only.json",
+            json!({}),
+        ),
+        (
+            "deployment_update_template_unchanged",
+            "deployment_update_scale.json",
+            json!({}),
+        ),
+        (
+            "deployment_update_template_changed",
+            "deployment_update_set_env.json",
+            json!({}),
+        ),
+        (
+            "trusted_registry",
+            "pod_create_trusted_registry.json",
+            json!({"trustedRegistries": ["registry.example.com"]}),
+        ),
+    ]
+}
+
+fn validate(c: &mut Criterion) {
+    let mut group = c.benchmark_group("native_validate");
+    for (name, fixture, settings) in scenarios() {
+        let payload = payload(fixture, settings);
+        group.bench_function(name, |b| {
+            b.iter(|| always_pull_images_core::validate(black_box(&payload)))
+        });
+    }
+    group.finish();
+}
+
+fn parts(c: &mut Criterion) {
+    let mut group = c.benchmark_group("native_parts");
+    for (name, fixture, kind) in [
+        ("read_deployment", "deployment_create.json", "Deployment"),
+        (
+            "read_pod_100_containers",
+            "pod_create_100_containers.json",
+            "Pod",
+        ),
+    ] {
+        let object = fixture_object(fixture);
+        assert!(bench::read(kind, &object));
+        group.bench_function(name, |b| b.iter(|| bench::read(kind, black_box(&object))));
+    }
+    let object = fixture_object("deployment_create.json");
+    let decide = bench::decide_deployment(&object).expect("the Deployment reads");
+    group.bench_function("decide_deployment", |b| b.iter(&decide));
+    group.finish();
+}
+
+fn fixture_object(name: &str) -> String {
+    fixture(name)["object"].to_string()
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(50);
+    targets = validate, parts
+}
+criterion_main!(benches);

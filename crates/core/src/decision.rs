@@ -1,0 +1,341 @@
+//! The decision, a pure function of what the request says and the settings:
+//! first which requests the policy judges at all (`scope`, from the request
+//! envelope alone, so exempt requests never read the object), then the verdict
+//! on the image entries of the ones it judges (`decide`).
+
+use crate::heapsort;
+use crate::image_reference::ImageReference;
+use crate::pod_spec::ImageEntry;
+use crate::pod_template::PodTemplate;
+use crate::pull_policy::{EffectivePolicy, PullPolicy};
+use crate::settings::Rules;
+use crate::vocabulary::EntryList;
+use crate::vocabulary::WorkloadKind;
+use crate::workload::Workload;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Operation {
+    Create,
+    Update,
+}
+
+/// A request the policy judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Target {
+    pub kind: WorkloadKind,
+    pub operation: Operation,
+    /// A `pods/ephemeralcontainers` request (`kubectl debug`).
+    pub ephemeral_containers: bool,
+}
+
+impl Target {
+    /// An UPDATE of a workload, not of a Pod: decided on its pod template first.
+    pub(crate) fn updates_workload(self) -> bool {
+        self.operation == Operation::Update && self.kind != WorkloadKind::Pod
+    }
+}
+
+/// What the decision reads of a request's envelope (the wire's
+/// `AdmissionRequest` lends it these fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RequestView<'r> {
+    /// `kind.group`: `""` for the core group.
+    pub group: &'r str,
+    /// `kind.kind`.
+    pub kind: &'r str,
+    /// `subResource`: `""` for the object itself.
+    pub sub_resource: &'r str,
+    pub namespace: &'r str,
+    pub operation: &'r str,
+}
+
+/// Whether the policy judges a request, from its envelope alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    Judge(Target),
+    Skip(Ignored),
+}
+
+/// Every reason to leave a request alone without reading its object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ignored {
+    /// Neither a Pod nor a workload controller that makes Pods.
+    NotAWorkload,
+    /// DELETE or CONNECT.
+    Operation,
+    /// A subresource other than `pods/ephemeralcontainers` (status, scale, ...).
+    SubResource,
+    /// The request's namespace matches `exemptNamespaces`.
+    ExemptNamespace,
+}
+
+pub(crate) fn scope(request: &RequestView<'_>, rules: &Rules) -> Scope {
+    let Some(kind) = WorkloadKind::from_group_kind(request.group, request.kind) else {
+        return Scope::Skip(Ignored::NotAWorkload);
+    };
+    let operation = match request.operation {
+        "CREATE" => Operation::Create,
+        "UPDATE" => Operation::Update,
+        _ => return Scope::Skip(Ignored::Operation),
+    };
+    let ephemeral_containers = match (kind, request.sub_resource) {
+        (_, "") => false,
+        (WorkloadKind::Pod, "ephemeralcontainers") => true,
+        _ => return Scope::Skip(Ignored::SubResource),
+    };
+    if rules
+        .exempt_namespaces
+        .iter()
+        .any(|pattern| pattern.matches(request.namespace))
+    {
+        return Scope::Skip(Ignored::ExemptNamespace);
+    }
+    Scope::Judge(Target {
+        kind,
+        operation,
+        ephemeral_containers,
+    })
+}
+
+/// An entry whose pull policy is not `Always` and that no setting exempts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Violation<'w, 'a> {
+    pub entry: &'w ImageEntry<'a>,
+    pub effective: EffectivePolicy<'w>,
+}
+
+/// Why a judged request is accepted untouched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Accepted {
+    /// A mirror pod: the kubelet owns it and never runs its containers from the API.
+    MirrorPod,
+    /// A Pod UPDATE that brings no image the old Pod did not already have: its
+    /// pull policies are immutable, and its running containers keep theirs.
+    NoNewImage,
+    /// A workload UPDATE that leaves the pod template as it was: it makes no new
+    /// Pod, and a patch would roll out Pods nobody asked for.
+    TemplateUnchanged,
+    /// A Job UPDATE: its template is immutable but for a suspended Job's
+    /// scheduling directives, so it is never patched; its Pods are judged.
+    JobUpdate,
+    /// Every judged entry pulls `Always` or is exempt.
+    Compliant,
+}
+
+/// What the user can do about a rejection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Remedy {
+    /// Set the pull policy to `Always`, or exempt the image or namespace.
+    FixOrExempt,
+    /// A Pod's pull policies are immutable: recreate it or fix its controller.
+    RecreatePod,
+}
+
+/// Why a request with violations is accepted unchanged, with warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Leniency {
+    /// `warnOnly`: the request would be rejected; the remedy is what to do.
+    WarnOnly(Remedy),
+    /// A ReplicaSet or ReplicationController that a controller owns (a
+    /// Deployment, say), in mutate mode: patching its template would make that
+    /// controller create new ones in a loop; its Pods are patched instead.
+    ControlledTemplate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Decision<'w, 'a> {
+    Accept(Accepted),
+    Reject(Vec<Violation<'w, 'a>>, Remedy),
+    /// Accept unchanged, with a warning per violation.
+    Warn(Vec<Violation<'w, 'a>>, Leniency),
+    /// Accept with these entries' pull policies set to `Always`.
+    Mutate(Vec<Violation<'w, 'a>>),
+}
+
+/// The verdict on a request in scope: which entries are judged, which of them
+/// violate the rules, and what to do about it.
+pub(crate) fn decide<'w, 'a>(
+    target: Target,
+    object: &'w Workload<'a>,
+    old_object: Option<&Workload<'_>>,
+    rules: &Rules,
+) -> Decision<'w, 'a> {
+    let judged = match judged_entries(target, object, old_object) {
+        Judged::Settled(accepted) => return Decision::Accept(accepted),
+        judged => judged,
+    };
+    let violations: Vec<Violation<'w, 'a>> = object
+        .entries
+        .iter()
+        .filter(|entry| judged.includes(entry))
+        .filter_map(|entry| violation(entry, rules))
+        .collect();
+    let controlled_template = matches!(
+        target.kind,
+        WorkloadKind::ReplicaSet | WorkloadKind::ReplicationController
+    ) && object.controller.is_some();
+    verdict(target, violations, controlled_template, rules)
+}
+
+/// Which entries of the object a request is judged on, or why it is
+/// accepted without judging any.
+enum Judged<'o> {
+    /// Every entry.
+    All,
+    /// The ephemeral containers whose names the old Pod does not have
+    /// (`kubectl debug` adds one; the others run already).
+    NewEphemeralContainers(Names<'o>),
+    /// The entries whose image the old Pod does not have: running containers
+    /// keep their (immutable) pull policy.
+    NewImages(Names<'o>),
+    Settled(Accepted),
+}
+
+impl Judged<'_> {
+    fn includes(&self, entry: &ImageEntry<'_>) -> bool {
+        match self {
+            Judged::All => true,
+            Judged::NewEphemeralContainers(existing) => {
+                entry.list == EntryList::EphemeralContainers
+                    && entry.name.as_deref().is_none_or(|n| !existing.contains(n))
+            }
+            Judged::NewImages(old_images) => !old_images.contains(entry.image.as_ref()),
+            Judged::Settled(_) => false,
+        }
+    }
+}
+
+fn judged_entries<'o>(
+    target: Target,
+    object: &Workload<'_>,
+    old_object: Option<&'o Workload<'_>>,
+) -> Judged<'o> {
+    if target.kind == WorkloadKind::Pod && object.mirror {
+        return Judged::Settled(Accepted::MirrorPod);
+    }
+    if target.ephemeral_containers {
+        // Without an old object, every ephemeral container is new.
+        let existing = old_object
+            .map(|old| names(old, ephemeral_name))
+            .unwrap_or_default();
+        return Judged::NewEphemeralContainers(existing);
+    }
+    if target.operation == Operation::Create {
+        return Judged::All;
+    }
+    match (target.kind, old_object) {
+        (WorkloadKind::Pod, Some(old)) => {
+            let judged = Judged::NewImages(names(old, |entry| Some(entry.image.as_ref())));
+            match object.entries.iter().any(|entry| judged.includes(entry)) {
+                true => judged,
+                false => Judged::Settled(Accepted::NoNewImage),
+            }
+        }
+        _ => {
+            let old_template = old_object.and_then(|old| old.template.as_ref());
+            match settled_by_template(target, object.template.as_ref(), old_template) {
+                Some(accepted) => Judged::Settled(accepted),
+                // A changed template makes new Pods from all of it: judged as a
+                // CREATE, as is an UPDATE whose old object is missing (the
+                // stricter reading).
+                None => Judged::All,
+            }
+        }
+    }
+}
+
+/// A workload UPDATE that its pod templates settle before any entry is
+/// judged: an unchanged template, or any Job UPDATE. `None` for every other
+/// request, which is judged on its entries.
+pub(crate) fn settled_by_template(
+    target: Target,
+    template: Option<&PodTemplate<'_>>,
+    old_template: Option<&PodTemplate<'_>>,
+) -> Option<Accepted> {
+    match (template, old_template) {
+        _ if !target.updates_workload() => None,
+        (Some(new), Some(old)) if new == old => Some(Accepted::TemplateUnchanged),
+        _ if target.kind == WorkloadKind::Job => Some(Accepted::JobUpdate),
+        _ => None,
+    }
+}
+
+/// What becomes of a request with these violations.
+fn verdict<'w, 'a>(
+    target: Target,
+    violations: Vec<Violation<'w, 'a>>,
+    controlled_template: bool,
+    rules: &Rules,
+) -> Decision<'w, 'a> {
+    if violations.is_empty() {
+        return Decision::Accept(Accepted::Compliant);
+    }
+    // A Pod's pull policies are immutable: an update of one cannot be patched.
+    let updates_pod = target.kind == WorkloadKind::Pod
+        && target.operation == Operation::Update
+        && !target.ephemeral_containers;
+    if rules.warn_only {
+        let remedy = match updates_pod {
+            true => Remedy::RecreatePod,
+            false => Remedy::FixOrExempt,
+        };
+        return Decision::Warn(violations, Leniency::WarnOnly(remedy));
+    }
+    match rules.mutate {
+        false => Decision::Reject(violations, Remedy::FixOrExempt),
+        true if updates_pod => Decision::Reject(violations, Remedy::RecreatePod),
+        true if controlled_template => Decision::Warn(violations, Leniency::ControlledTemplate),
+        true => Decision::Mutate(violations),
+    }
+}
+
+/// A set of names, sorted for lookups.
+#[derive(Default)]
+struct Names<'o>(Vec<&'o str>);
+
+impl Names<'_> {
+    fn contains(&self, name: &str) -> bool {
+        self.0.binary_search(&name).is_ok()
+    }
+}
+
+/// What `name` says of each of a workload's entries.
+fn names<'o>(
+    workload: &'o Workload<'_>,
+    name: for<'e> fn(&'e ImageEntry<'_>) -> Option<&'e str>,
+) -> Names<'o> {
+    let mut names: Vec<&str> = workload.entries.iter().filter_map(name).collect();
+    heapsort::sort_by_key(&mut names, |name| *name);
+    Names(names)
+}
+
+fn ephemeral_name<'e>(entry: &'e ImageEntry<'_>) -> Option<&'e str> {
+    match entry.list {
+        EntryList::EphemeralContainers => entry.name.as_deref(),
+        _ => None,
+    }
+}
+
+/// The entry complies when it pulls `Always`, comes from a trusted registry, or
+/// (with `exemptDigestPinned`) is pinned by digest. An image the runtime cannot
+/// parse is never exempt.
+fn violation<'w, 'a>(entry: &'w ImageEntry<'a>, rules: &Rules) -> Option<Violation<'w, 'a>> {
+    let declared = entry.pull_policy.as_deref();
+    if declared == Some(PullPolicy::Always.as_str()) {
+        // The common case, decided without parsing the image.
+        return None;
+    }
+    let reference = ImageReference::parse(&entry.image).ok();
+    let effective = EffectivePolicy::of(declared, reference.as_ref());
+    let exempt = reference.as_ref().is_some_and(|reference| {
+        (rules.exempt_digest_pinned && reference.digest().is_some())
+            || rules
+                .trusted_registries
+                .iter()
+                .any(|registry| registry.trusts(reference))
+    });
+    (!effective.is_always() && !exempt).then_some(Violation { entry, effective })
+}
+
+#[cfg(test)]
+mod tests;

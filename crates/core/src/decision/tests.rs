@@ -1,0 +1,677 @@
+use super::*;
+use crate::manifest::Controller;
+use crate::pod_template::PodTemplate;
+use crate::request::AdmissionRequest;
+use crate::settings::Settings;
+use crate::vocabulary::EditSite;
+use rstest::rstest;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+
+const DIGEST: &str = "@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+fn entry(
+    list: EntryList,
+    index: usize,
+    name: &str,
+    image: &str,
+    policy: Option<&str>,
+) -> ImageEntry<'static> {
+    ImageEntry {
+        list,
+        index,
+        name: Some(Cow::Owned(name.to_owned())),
+        image: Cow::Owned(image.to_owned()),
+        pull_policy: policy.map(|p| Cow::Owned(p.to_owned())),
+        site: EditSite::new(None, None, list.policy_field()),
+    }
+}
+
+fn container(index: usize, image: &str, policy: Option<&str>) -> ImageEntry<'static> {
+    entry(
+        EntryList::Containers,
+        index,
+        &format!("c{index}"),
+        image,
+        policy,
+    )
+}
+
+fn workload(kind: WorkloadKind, entries: Vec<ImageEntry<'static>>) -> Workload<'static> {
+    Workload {
+        kind,
+        name: Some(Cow::Borrowed("w")),
+        mirror: false,
+        controller: None,
+        template: None,
+        entries,
+    }
+}
+
+fn rules(settings: serde_json::Value) -> Rules {
+    serde_json::from_value::<Settings>(settings)
+        .unwrap()
+        .rules()
+        .unwrap()
+}
+
+fn create(kind: WorkloadKind) -> Target {
+    Target {
+        kind,
+        operation: Operation::Create,
+        ephemeral_containers: false,
+    }
+}
+
+fn update(kind: WorkloadKind) -> Target {
+    Target {
+        kind,
+        operation: Operation::Update,
+        ephemeral_containers: false,
+    }
+}
+
+const EPHEMERAL: Target = Target {
+    kind: WorkloadKind::Pod,
+    operation: Operation::Update,
+    ephemeral_containers: true,
+};
+
+/// The indexes of the entries a decision names, and which verdict it is.
+fn verdict(decision: &Decision<'_, '_>) -> (&'static str, Vec<(EntryList, usize)>) {
+    let named = |v: &[Violation<'_, '_>]| v.iter().map(|v| (v.entry.list, v.entry.index)).collect();
+    match decision {
+        Decision::Accept(_) => ("accept", vec![]),
+        Decision::Reject(v, Remedy::FixOrExempt) => ("reject", named(v)),
+        Decision::Reject(v, Remedy::RecreatePod) => ("reject: recreate the pod", named(v)),
+        Decision::Warn(v, Leniency::ControlledTemplate) => ("warn", named(v)),
+        Decision::Warn(v, Leniency::WarnOnly(Remedy::FixOrExempt)) => ("warn only", named(v)),
+        Decision::Warn(v, Leniency::WarnOnly(Remedy::RecreatePod)) => {
+            ("warn only: recreate the pod", named(v))
+        }
+        Decision::Mutate(v) => ("mutate", named(v)),
+    }
+}
+
+use EntryList::{Containers as C, EphemeralContainers as E, Volumes as V};
+
+#[rstest]
+#[case::always_complies(Some("Always"), "nginx:1.25", serde_json::json!({}), "accept")]
+#[case::if_not_present_is_rejected(Some("IfNotPresent"), "nginx:1.25", serde_json::json!({}), "reject")]
+#[case::never_is_rejected(Some("Never"), "nginx:1.25", serde_json::json!({}), "reject")]
+#[case::lowercase_always_is_not_always(Some("always"), "nginx:1.25", serde_json::json!({}), "reject")]
+#[case::unset_with_latest_defaults_to_always(None, "nginx", serde_json::json!({}), "accept")]
+#[case::unset_with_tag_defaults_to_if_not_present(None, "nginx:1.25", serde_json::json!({}), "reject")]
+#[case::empty_policy_is_unset(Some(""), "nginx:latest", serde_json::json!({}), "accept")]
+#[case::trusted_registry_exempts(Some("IfNotPresent"), "ghcr.io/acme/app:1", serde_json::json!({"trustedRegistries": ["ghcr.io/acme"]}), "accept")]
+#[case::other_registry_is_not_exempt(Some("IfNotPresent"), "ghcr.io/other/app:1", serde_json::json!({"trustedRegistries": ["ghcr.io/acme"]}), "reject")]
+#[case::unparsable_image_is_never_trusted(Some("IfNotPresent"), "ghcr.io/acme/App:1", serde_json::json!({"trustedRegistries": ["ghcr.io"]}), "reject")]
+#[case::digest_pinned_exempt_when_enabled(Some("IfNotPresent"), &format!("nginx{DIGEST}"), serde_json::json!({"exemptDigestPinned": true}), "accept")]
+#[case::digest_pinned_judged_by_default(Some("IfNotPresent"), &format!("nginx{DIGEST}"), serde_json::json!({}), "reject")]
+#[case::invalid_digest_is_not_pinned(Some("IfNotPresent"), "nginx@sha256:abc", serde_json::json!({"exemptDigestPinned": true}), "reject")]
+#[case::mutate_mode_patches(Some("IfNotPresent"), "nginx:1.25", serde_json::json!({"mutate": true}), "mutate")]
+#[case::warn_only_accepts_with_a_warning(Some("IfNotPresent"), "nginx:1.25", serde_json::json!({"warnOnly": true}), "warn only")]
+#[case::warn_only_leaves_compliant_alone(Some("Always"), "nginx:1.25", serde_json::json!({"warnOnly": true}), "accept")]
+#[case::warn_only_respects_trusted_registries(Some("IfNotPresent"), "ghcr.io/acme/app:1", serde_json::json!({"warnOnly": true, "trustedRegistries": ["ghcr.io/acme"]}), "accept")]
+#[case::mutate_mode_leaves_compliant_alone(Some("Always"), "nginx:1.25", serde_json::json!({"mutate": true}), "accept")]
+fn rules_for_one_container(
+    #[case] declared: Option<&str>,
+    #[case] image: &str,
+    #[case] settings: serde_json::Value,
+    #[case] expected: &str,
+) {
+    let object = workload(WorkloadKind::Pod, vec![container(0, image, declared)]);
+    let decision = decide(create(WorkloadKind::Pod), &object, None, &rules(settings));
+    assert_eq!(verdict(&decision).0, expected);
+}
+
+#[test]
+fn every_list_is_judged_and_named() {
+    let object = workload(
+        WorkloadKind::Deployment,
+        vec![
+            entry(
+                EntryList::InitContainers,
+                0,
+                "init",
+                "busybox:1.36",
+                Some("IfNotPresent"),
+            ),
+            container(0, "nginx:1.25", Some("Always")),
+            container(1, "nginx:1.25", None),
+            entry(E, 0, "dbg", "busybox:1.36", Some("Never")),
+            entry(V, 3, "vol", "ghcr.io/x/model:1", Some("IfNotPresent")),
+        ],
+    );
+    let decision = decide(
+        create(WorkloadKind::Deployment),
+        &object,
+        None,
+        &rules(serde_json::json!({})),
+    );
+    assert_eq!(
+        verdict(&decision),
+        (
+            "reject",
+            vec![(EntryList::InitContainers, 0), (C, 1), (E, 0), (V, 3)]
+        )
+    );
+}
+
+#[test]
+fn mirror_pods_are_accepted_untouched() {
+    let mut object = workload(
+        WorkloadKind::Pod,
+        vec![container(0, "nginx:1.25", Some("Never"))],
+    );
+    object.mirror = true;
+    let decision = decide(
+        create(WorkloadKind::Pod),
+        &object,
+        None,
+        &rules(serde_json::json!({"mutate": true})),
+    );
+    assert_eq!(decision, Decision::Accept(Accepted::MirrorPod));
+}
+
+#[test]
+fn the_mirror_annotation_only_counts_on_pods() {
+    let mut object = workload(
+        WorkloadKind::Deployment,
+        vec![container(0, "nginx:1.25", Some("Never"))],
+    );
+    object.mirror = true;
+    let decision = decide(
+        create(WorkloadKind::Deployment),
+        &object,
+        None,
+        &rules(serde_json::json!({})),
+    );
+    assert_eq!(verdict(&decision).0, "reject");
+}
+
+#[test]
+fn pod_updates_without_a_new_image_are_accepted() {
+    let kind = WorkloadKind::Pod;
+    let old = workload(
+        kind,
+        vec![
+            container(0, "nginx:1.25", Some("IfNotPresent")),
+            container(1, "redis:7", None),
+        ],
+    );
+    // Same image strings, any order, any list: labels changed.
+    let new = workload(
+        kind,
+        vec![
+            container(0, "redis:7", None),
+            container(1, "nginx:1.25", Some("IfNotPresent")),
+        ],
+    );
+    let decision = decide(
+        update(kind),
+        &new,
+        Some(&old),
+        &rules(serde_json::json!({"mutate": true})),
+    );
+    assert_eq!(decision, Decision::Accept(Accepted::NoNewImage));
+}
+
+/// A workload of `kind` with one container and the pod template `template`.
+fn templated(kind: WorkloadKind, template: &'static RawValue, policy: &str) -> Workload<'static> {
+    let mut object = workload(kind, vec![container(0, "nginx:1.25", Some(policy))]);
+    object.template = Some(PodTemplate(template));
+    object
+}
+
+fn raw(text: &str) -> &'static RawValue {
+    Box::leak(RawValue::from_string(text.to_owned()).unwrap())
+}
+
+const TEMPLATE_V1: &str = r#"{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c0","image":"nginx:1.25","imagePullPolicy":"IfNotPresent","env":[{"name":"V","value":"1"}]}]}}"#;
+const TEMPLATE_V1_REORDERED: &str = r#"{"spec":{"containers":[{"imagePullPolicy":"IfNotPresent","env":[{"value":"1","name":"V"}],"image":"nginx:1.25","name":"c0"}]}, "metadata":{"labels":{"app":"web"}}}"#;
+const TEMPLATE_V2: &str = r#"{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c0","image":"nginx:1.25","imagePullPolicy":"IfNotPresent","env":[{"name":"V","value":"2"}]}]}}"#;
+
+const VALIDATE: &str = "{}";
+const MUTATE: &str = r#"{"mutate": true}"#;
+const WARN_ONLY: &str = r#"{"warnOnly": true}"#;
+
+#[rstest]
+#[case::labels_replicas_finalizers_keep_working_in_validate_mode(
+    WorkloadKind::Deployment,
+    TEMPLATE_V1,
+    TEMPLATE_V1,
+    VALIDATE,
+    "accept"
+)]
+#[case::an_unchanged_template_is_never_patched(
+    WorkloadKind::Deployment,
+    TEMPLATE_V1,
+    TEMPLATE_V1,
+    MUTATE,
+    "accept"
+)]
+#[case::an_unchanged_template_is_not_warned_about(
+    WorkloadKind::StatefulSet,
+    TEMPLATE_V1,
+    TEMPLATE_V1,
+    WARN_ONLY,
+    "accept"
+)]
+#[case::member_order_and_white_space_are_no_change(
+    WorkloadKind::DaemonSet,
+    TEMPLATE_V1,
+    TEMPLATE_V1_REORDERED,
+    MUTATE,
+    "accept"
+)]
+#[case::set_env_is_judged_as_a_create(
+    WorkloadKind::Deployment,
+    TEMPLATE_V1,
+    TEMPLATE_V2,
+    VALIDATE,
+    "reject"
+)]
+#[case::set_env_patches_the_whole_template(
+    WorkloadKind::Deployment,
+    TEMPLATE_V1,
+    TEMPLATE_V2,
+    MUTATE,
+    "mutate"
+)]
+#[case::set_env_warns_in_warn_only_mode(
+    WorkloadKind::CronJob,
+    TEMPLATE_V1,
+    TEMPLATE_V2,
+    WARN_ONLY,
+    "warn only"
+)]
+#[case::a_statefulset_template_change_is_judged(
+    WorkloadKind::StatefulSet,
+    TEMPLATE_V1,
+    TEMPLATE_V2,
+    MUTATE,
+    "mutate"
+)]
+#[case::an_unowned_replicaset_template_change_is_patched(
+    WorkloadKind::ReplicaSet,
+    TEMPLATE_V1,
+    TEMPLATE_V2,
+    MUTATE,
+    "mutate"
+)]
+#[case::a_replicationcontroller_template_change_is_patched(
+    WorkloadKind::ReplicationController,
+    TEMPLATE_V1,
+    TEMPLATE_V2,
+    MUTATE,
+    "mutate"
+)]
+#[case::a_job_update_is_never_patched(
+    WorkloadKind::Job,
+    TEMPLATE_V1,
+    TEMPLATE_V2,
+    MUTATE,
+    "accept"
+)]
+#[case::a_job_update_is_never_rejected(
+    WorkloadKind::Job,
+    TEMPLATE_V1,
+    TEMPLATE_V2,
+    VALIDATE,
+    "accept"
+)]
+fn workload_updates_are_decided_on_the_template(
+    #[case] kind: WorkloadKind,
+    #[case] old: &str,
+    #[case] new: &str,
+    #[case] settings: &str,
+    #[case] expected: &str,
+) {
+    let old = templated(kind, raw(old), "IfNotPresent");
+    let new = templated(kind, raw(new), "IfNotPresent");
+    let settings = serde_json::from_str(settings).unwrap();
+    let decision = decide(update(kind), &new, Some(&old), &rules(settings));
+    assert_eq!(verdict(&decision).0, expected);
+}
+
+#[rstest]
+#[case::unchanged(TEMPLATE_V1, Accepted::TemplateUnchanged)]
+#[case::changed(TEMPLATE_V2, Accepted::JobUpdate)]
+fn job_updates_say_why_they_are_accepted(#[case] new: &str, #[case] expected: Accepted) {
+    let old = templated(WorkloadKind::Job, raw(TEMPLATE_V1), "IfNotPresent");
+    let new = templated(WorkloadKind::Job, raw(new), "IfNotPresent");
+    let decision = decide(
+        update(WorkloadKind::Job),
+        &new,
+        Some(&old),
+        &rules(serde_json::json!({})),
+    );
+    assert_eq!(decision, Decision::Accept(expected));
+}
+
+#[test]
+fn a_regression_to_if_not_present_is_judged() {
+    // Images unchanged, only the pull policy turned from Always to IfNotPresent.
+    let old = templated(WorkloadKind::Deployment, raw(r#"{"p":"Always"}"#), "Always");
+    let new = templated(
+        WorkloadKind::Deployment,
+        raw(r#"{"p":"IfNotPresent"}"#),
+        "IfNotPresent",
+    );
+    for (settings, expected) in [(VALIDATE, "reject"), (MUTATE, "mutate")] {
+        let rules = rules(serde_json::from_str(settings).unwrap());
+        let decision = decide(update(WorkloadKind::Deployment), &new, Some(&old), &rules);
+        assert_eq!(verdict(&decision).0, expected, "{settings}");
+    }
+}
+
+/// (image, declared policy) of each container.
+type Containers = &'static [(&'static str, Option<&'static str>)];
+
+fn containers(kind: WorkloadKind, list: Containers) -> Workload<'static> {
+    workload(
+        kind,
+        list.iter()
+            .enumerate()
+            .map(|(i, (image, policy))| container(i, image, *policy))
+            .collect(),
+    )
+}
+
+const OLD: Containers = &[
+    ("nginx:1.25", Some("IfNotPresent")),
+    ("redis:7", Some("IfNotPresent")),
+];
+
+#[rstest]
+#[case::pod_update_judges_only_entries_with_a_new_image(
+    WorkloadKind::Pod, Some(OLD), &[("nginx:1.25", Some("IfNotPresent")), ("redis:7.2", Some("IfNotPresent"))], false,
+    ("reject", vec![(C, 1)])
+)]
+#[case::pod_update_with_a_compliant_new_image_is_accepted(
+    WorkloadKind::Pod, Some(OLD), &[("nginx:1.25", Some("IfNotPresent")), ("redis:7.2", Some("Always"))], false,
+    ("accept", vec![])
+)]
+#[case::pod_update_is_rejected_in_mutate_mode_too_as_pull_policies_are_immutable(
+    WorkloadKind::Pod, Some(OLD), &[("nginx:1.26", Some("IfNotPresent")), ("redis:7", Some("IfNotPresent"))], true,
+    ("reject: recreate the pod", vec![(C, 0)])
+)]
+#[case::workload_update_with_a_new_image_judges_the_whole_template(
+    WorkloadKind::Deployment, Some(OLD), &[("nginx:1.25", Some("IfNotPresent")), ("redis:7.2", Some("Always"))], true,
+    ("mutate", vec![(C, 0)])
+)]
+#[case::update_without_old_object_is_judged_as_a_create(
+    WorkloadKind::Deployment, None, &[("nginx:1.25", Some("IfNotPresent"))], false,
+    ("reject", vec![(C, 0)])
+)]
+fn updates_with_a_new_image(
+    #[case] kind: WorkloadKind,
+    #[case] old: Option<Containers>,
+    #[case] new: Containers,
+    #[case] mutate: bool,
+    #[case] expected: (&str, Vec<(EntryList, usize)>),
+) {
+    let old = old.map(|old| containers(kind, old));
+    let new = containers(kind, new);
+    let decision = decide(
+        update(kind),
+        &new,
+        old.as_ref(),
+        &rules(serde_json::json!({"mutate": mutate})),
+    );
+    assert_eq!(verdict(&decision), expected);
+}
+
+#[rstest]
+#[case::pod_update_warns_that_the_pod_must_be_recreated(
+    WorkloadKind::Pod, &[("nginx:1.26", Some("IfNotPresent")), ("redis:7", Some("IfNotPresent"))],
+    ("warn only: recreate the pod", vec![(C, 0)])
+)]
+#[case::workload_update_warns_about_the_whole_template(
+    WorkloadKind::Deployment, &[("nginx:1.25", Some("IfNotPresent")), ("redis:7.2", Some("Always"))],
+    ("warn only", vec![(C, 0)])
+)]
+fn updates_in_warn_only_mode(
+    #[case] kind: WorkloadKind,
+    #[case] new: Containers,
+    #[case] expected: (&str, Vec<(EntryList, usize)>),
+) {
+    let old = containers(kind, OLD);
+    let new = containers(kind, new);
+    let rules = rules(serde_json::json!({"warnOnly": true}));
+    assert_eq!(
+        verdict(&decide(update(kind), &new, Some(&old), &rules)),
+        expected
+    );
+}
+
+#[rstest]
+#[case::validate_mode(serde_json::json!({}), "reject")]
+#[case::mutate_mode(serde_json::json!({"mutate": true}), "mutate")]
+#[case::warn_only_mode(serde_json::json!({"warnOnly": true}), "warn only")]
+fn kubectl_debug_judges_only_the_new_ephemeral_containers(
+    #[case] settings: serde_json::Value,
+    #[case] expected: &str,
+) {
+    let old = workload(
+        WorkloadKind::Pod,
+        vec![
+            container(0, "nginx:1.25", Some("IfNotPresent")),
+            entry(E, 0, "debugger-1", "busybox:1.36", Some("IfNotPresent")),
+        ],
+    );
+    let new = workload(
+        WorkloadKind::Pod,
+        vec![
+            container(0, "nginx:1.25", Some("IfNotPresent")),
+            entry(E, 0, "debugger-1", "busybox:1.36", Some("IfNotPresent")),
+            // A new debugger with an image the Pod already uses is judged all the same.
+            entry(E, 1, "debugger-2", "busybox:1.36", Some("IfNotPresent")),
+        ],
+    );
+    let decision = decide(EPHEMERAL, &new, Some(&old), &rules(settings));
+    assert_eq!(verdict(&decision), (expected, vec![(E, 1)]));
+}
+
+#[test]
+fn kubectl_debug_without_old_object_judges_every_ephemeral_container() {
+    let new = workload(
+        WorkloadKind::Pod,
+        vec![
+            container(0, "nginx:1.25", Some("IfNotPresent")),
+            entry(E, 0, "d", "busybox:1.36", None),
+        ],
+    );
+    let decision = decide(EPHEMERAL, &new, None, &rules(serde_json::json!({})));
+    assert_eq!(verdict(&decision), ("reject", vec![(E, 0)]));
+}
+
+fn owned_by(kind: &'static str, api_version: &'static str) -> Option<Controller<'static>> {
+    Some(Controller {
+        api_version: Cow::Borrowed(api_version),
+        kind: Cow::Borrowed(kind),
+    })
+}
+
+#[rstest]
+#[case::deployment_owned_replicaset_rejected_in_validate_mode(
+    WorkloadKind::ReplicaSet,
+    owned_by("Deployment", "apps/v1"),
+    VALIDATE,
+    "reject"
+)]
+#[case::deployment_owned_replicaset_warned_and_never_patched(
+    WorkloadKind::ReplicaSet,
+    owned_by("Deployment", "apps/v1"),
+    MUTATE,
+    "warn"
+)]
+#[case::deployment_owned_replicaset_warned_in_warn_only_mode(
+    WorkloadKind::ReplicaSet,
+    owned_by("Deployment", "apps/v1"),
+    WARN_ONLY,
+    "warn only"
+)]
+#[case::replicaset_of_another_controller_never_patched(
+    WorkloadKind::ReplicaSet,
+    owned_by("Rollout", "argoproj.io/v1alpha1"),
+    MUTATE,
+    "warn"
+)]
+#[case::deploymentconfig_owned_replicationcontroller_never_patched(
+    WorkloadKind::ReplicationController,
+    owned_by("DeploymentConfig", "apps.openshift.io/v1"),
+    MUTATE,
+    "warn"
+)]
+#[case::unowned_replicaset_patched(WorkloadKind::ReplicaSet, None, MUTATE, "mutate")]
+#[case::unowned_replicationcontroller_patched(
+    WorkloadKind::ReplicationController,
+    None,
+    MUTATE,
+    "mutate"
+)]
+#[case::owned_deployment_patched(
+    WorkloadKind::Deployment,
+    owned_by("Application", "example.com/v1"),
+    MUTATE,
+    "mutate"
+)]
+fn controlled_templates(
+    #[case] kind: WorkloadKind,
+    #[case] controller: Option<Controller<'static>>,
+    #[case] settings: &str,
+    #[case] expected: &str,
+) {
+    let mut object = workload(kind, vec![container(0, "nginx:1.25", Some("IfNotPresent"))]);
+    object.controller = controller;
+    let settings = serde_json::from_str(settings).unwrap();
+    let decision = decide(create(kind), &object, None, &rules(settings));
+    assert_eq!(verdict(&decision), (expected, vec![(C, 0)]));
+}
+
+fn request(json: serde_json::Value) -> String {
+    json.to_string()
+}
+
+#[rstest]
+#[case::pod_create("", "v1", "Pod", "", "CREATE", "default", Ok(()))]
+#[case::deployment_update("apps", "v1", "Deployment", "", "UPDATE", "default", Ok(()))]
+#[case::kubectl_debug("", "v1", "Pod", "ephemeralcontainers", "UPDATE", "default", Ok(()))]
+#[case::every_workload_kind_cronjob("batch", "v1", "CronJob", "", "CREATE", "default", Ok(()))]
+#[case::configmap(
+    "",
+    "v1",
+    "ConfigMap",
+    "",
+    "CREATE",
+    "default",
+    Err(Ignored::NotAWorkload)
+)]
+#[case::deployment_of_another_group(
+    "example.com",
+    "v1",
+    "Deployment",
+    "",
+    "CREATE",
+    "default",
+    Err(Ignored::NotAWorkload)
+)]
+#[case::pod_of_another_group(
+    "example.com",
+    "v1",
+    "Pod",
+    "",
+    "CREATE",
+    "default",
+    Err(Ignored::NotAWorkload)
+)]
+#[case::delete("", "v1", "Pod", "", "DELETE", "default", Err(Ignored::Operation))]
+#[case::connect("", "v1", "Pod", "", "CONNECT", "default", Err(Ignored::Operation))]
+#[case::pod_status(
+    "",
+    "v1",
+    "Pod",
+    "status",
+    "UPDATE",
+    "default",
+    Err(Ignored::SubResource)
+)]
+#[case::pod_binding(
+    "",
+    "v1",
+    "Pod",
+    "binding",
+    "CREATE",
+    "default",
+    Err(Ignored::SubResource)
+)]
+#[case::scale(
+    "apps",
+    "v1",
+    "Deployment",
+    "scale",
+    "UPDATE",
+    "default",
+    Err(Ignored::SubResource)
+)]
+#[case::ephemeralcontainers_of_a_deployment(
+    "apps",
+    "v1",
+    "Deployment",
+    "ephemeralcontainers",
+    "UPDATE",
+    "default",
+    Err(Ignored::SubResource)
+)]
+#[case::exempt_namespace(
+    "",
+    "v1",
+    "Pod",
+    "",
+    "CREATE",
+    "kube-system",
+    Err(Ignored::ExemptNamespace)
+)]
+#[case::exempt_namespace_prefix(
+    "apps",
+    "v1",
+    "Deployment",
+    "",
+    "CREATE",
+    "team-a",
+    Err(Ignored::ExemptNamespace)
+)]
+#[case::exemption_applies_to_debugging_too(
+    "",
+    "v1",
+    "Pod",
+    "ephemeralcontainers",
+    "UPDATE",
+    "kube-system",
+    Err(Ignored::ExemptNamespace)
+)]
+fn scope_of_a_request(
+    #[case] group: &str,
+    #[case] version: &str,
+    #[case] kind: &str,
+    #[case] sub_resource: &str,
+    #[case] operation: &str,
+    #[case] namespace: &str,
+    #[case] expected: Result<(), Ignored>,
+) {
+    let text = request(serde_json::json!({
+        "kind": {"group": group, "version": version, "kind": kind},
+        "subResource": sub_resource,
+        "operation": operation,
+        "namespace": namespace,
+    }));
+    let request: AdmissionRequest<'_> = serde_json::from_str(&text).unwrap();
+    let rules = rules(serde_json::json!({"exemptNamespaces": ["kube-system", "team-*"]}));
+    let outcome = match scope(&request.view(), &rules) {
+        Scope::Judge(_) => Ok(()),
+        Scope::Skip(reason) => Err(reason),
+    };
+    assert_eq!(outcome, expected);
+}

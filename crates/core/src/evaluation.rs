@@ -1,0 +1,100 @@
+//! One `validate` call, end to end: read the payload once, decide, respond.
+
+use crate::decision::{self, Accepted, Operation, Scope, Target};
+use crate::message::Subject;
+use crate::read_error::ReadError;
+use crate::request::ValidationPayload;
+use crate::response;
+use crate::workload::{self, Workload};
+
+/// The `validate` answer for a raw waPC payload. Every input yields a response:
+/// what cannot be read is rejected with the reason, never a trap.
+pub(crate) fn validate(payload: &[u8]) -> Vec<u8> {
+    let ValidationPayload { request, settings } = match ValidationPayload::parse(payload) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            return response::reject(&format!(
+                "always-pull-images cannot read the admission request, so it rejects it: {error}"
+            ));
+        }
+    };
+    let rules = match settings.unwrap_or_default().rules() {
+        Ok(rules) => rules,
+        Err(error) => {
+            return response::reject(&format!(
+                "always-pull-images settings are not valid: {error}"
+            ));
+        }
+    };
+    let target = match decision::scope(&request.view(), &rules) {
+        Scope::Judge(target) => target,
+        // Other kinds, operations and subresources, and exempt namespaces.
+        Scope::Skip(_) => return response::accept(),
+    };
+
+    let mut subject = Subject {
+        kind: target.kind.name(),
+        namespace: &request.namespace,
+        name: Some(request.name.as_ref()).filter(|name| !name.is_empty()),
+    };
+    let Some(object_text) = request.object.map(|raw| raw.get()) else {
+        return response::reject(&unreadable(&subject, &ReadError::NoObject));
+    };
+    let old_text = request.old_object.map(|raw| raw.get());
+    let read = match read(target, object_text, old_text) {
+        Read::Settled(_accepted) => return response::accept(),
+        Read::Object(read) => read,
+    };
+    let (object, old_object) = match read {
+        Ok(read) => read,
+        Err(error) => return response::reject(&unreadable(&subject, &error)),
+    };
+    if subject.name.is_none() {
+        subject.name = object.name.as_deref();
+    }
+    let decision = decision::decide(target, &object, old_object.as_ref(), &rules);
+    response::respond(&decision, &subject, &object, object_text)
+}
+
+/// What reading a request's objects came to (a value on the stack, once per
+/// request: its size does not matter).
+#[allow(clippy::large_enum_variant)]
+enum Read<'a> {
+    /// A workload UPDATE settled by its pod templates alone.
+    Settled(Accepted),
+    /// The object and the old object the decision needs (an old Pod, for its
+    /// images), or why the object cannot be read.
+    Object(Result<(Workload<'a>, Option<Workload<'a>>), ReadError>),
+}
+
+/// Reads as little as the decision needs. A workload UPDATE reads both
+/// objects as far as their pod templates first: an unchanged template (or a
+/// Job's) settles it without reading an entry. An old object that cannot be
+/// read is treated as absent: the request is then judged as a CREATE, the
+/// stricter reading.
+fn read<'a>(target: Target, text: &'a str, old_text: Option<&'a str>) -> Read<'a> {
+    let kind = target.kind;
+    let old_text = old_text.filter(|_| target.operation == Operation::Update);
+    if target.updates_workload() {
+        let head = match workload::read_head(kind, text) {
+            Ok(head) => head,
+            Err(error) => return Read::Object(Err(error)),
+        };
+        let old_head = old_text.and_then(|old| workload::read_head(kind, old).ok());
+        let template = workload::template(&head);
+        let old_template = old_head.as_ref().map(workload::template);
+        if let Some(accepted) =
+            decision::settled_by_template(target, Some(&template), old_template.as_ref())
+        {
+            return Read::Settled(accepted);
+        }
+        // The template changed: the old object has nothing more to say.
+        return Read::Object(workload::read_rest(kind, head).map(|object| (object, None)));
+    }
+    let old = old_text.and_then(|old| workload::read(kind, old).ok());
+    Read::Object(workload::read(kind, text).map(|object| (object, old)))
+}
+
+fn unreadable(subject: &Subject<'_>, error: &ReadError) -> String {
+    format!("{subject} cannot be checked, so always-pull-images rejects it: {error}")
+}

@@ -1,0 +1,244 @@
+//! The words the reader, the decision and the writers share: the kinds of
+//! object the policy judges, the lists of a pod spec that name images, field
+//! paths as messages write them, and where a pull policy is written. A leaf:
+//! it imports nothing of this crate.
+
+use std::fmt;
+
+use serde_json::value::RawValue;
+
+/// A kind of object the policy judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WorkloadKind {
+    Pod,
+    Deployment,
+    ReplicaSet,
+    StatefulSet,
+    DaemonSet,
+    Job,
+    CronJob,
+    ReplicationController,
+}
+
+impl WorkloadKind {
+    /// The kind of an admission request's `kind` (group and kind; any version).
+    pub(crate) fn from_group_kind(group: &str, kind: &str) -> Option<Self> {
+        Some(match (group, kind) {
+            ("", "Pod") => WorkloadKind::Pod,
+            ("", "ReplicationController") => WorkloadKind::ReplicationController,
+            ("apps", "Deployment") => WorkloadKind::Deployment,
+            ("apps", "ReplicaSet") => WorkloadKind::ReplicaSet,
+            ("apps", "StatefulSet") => WorkloadKind::StatefulSet,
+            ("apps", "DaemonSet") => WorkloadKind::DaemonSet,
+            ("batch", "Job") => WorkloadKind::Job,
+            ("batch", "CronJob") => WorkloadKind::CronJob,
+            _ => return None,
+        })
+    }
+
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            WorkloadKind::Pod => "Pod",
+            WorkloadKind::Deployment => "Deployment",
+            WorkloadKind::ReplicaSet => "ReplicaSet",
+            WorkloadKind::StatefulSet => "StatefulSet",
+            WorkloadKind::DaemonSet => "DaemonSet",
+            WorkloadKind::Job => "Job",
+            WorkloadKind::CronJob => "CronJob",
+            WorkloadKind::ReplicationController => "ReplicationController",
+        }
+    }
+
+    /// The members that lead from the object to its pod spec: the one place
+    /// these paths are spelled (messages and the reader both use it).
+    pub(crate) const fn pod_spec_location(self) -> &'static [&'static str] {
+        match self {
+            WorkloadKind::Pod => &["spec"],
+            WorkloadKind::CronJob => &["spec", "jobTemplate", "spec", "template", "spec"],
+            _ => &["spec", "template", "spec"],
+        }
+    }
+}
+
+/// The lists of a pod spec that name images.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EntryList {
+    InitContainers,
+    Containers,
+    EphemeralContainers,
+    Volumes,
+}
+
+impl EntryList {
+    pub(crate) const fn field(self) -> &'static str {
+        match self {
+            EntryList::InitContainers => "initContainers",
+            EntryList::Containers => "containers",
+            EntryList::EphemeralContainers => "ephemeralContainers",
+            EntryList::Volumes => "volumes",
+        }
+    }
+
+    /// The pull-policy member, relative to the entry.
+    pub(crate) const fn policy_field(self) -> &'static str {
+        match self {
+            EntryList::Volumes => "image.pullPolicy",
+            _ => "imagePullPolicy",
+        }
+    }
+
+    /// What an entry of this list is called in messages.
+    pub(crate) const fn noun(self) -> &'static str {
+        match self {
+            EntryList::InitContainers => "init container",
+            EntryList::Containers => "container",
+            EntryList::EphemeralContainers => "ephemeral container",
+            EntryList::Volumes => "image volume",
+        }
+    }
+}
+
+/// A field path inside an object: the members leading to its pod spec, then
+/// optionally a list of the pod spec, an index in it and a member of the entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FieldPath {
+    location: &'static [&'static str],
+    list: Option<EntryList>,
+    index: Option<usize>,
+    member: Option<&'static str>,
+}
+
+impl FieldPath {
+    /// The path of the first `depth` members of `location` (`spec.template`;
+    /// `object` for none).
+    pub(crate) const fn within(location: &'static [&'static str], depth: usize) -> FieldPath {
+        let (location, _) = location.split_at(depth);
+        FieldPath {
+            location,
+            list: None,
+            index: None,
+            member: None,
+        }
+    }
+
+    /// A list of the pod spec at `location` (`spec.containers`).
+    pub(crate) const fn list(location: &'static [&'static str], list: EntryList) -> FieldPath {
+        FieldPath {
+            location,
+            list: Some(list),
+            index: None,
+            member: None,
+        }
+    }
+
+    /// The entry at `index` of this list (`spec.containers[2]`).
+    pub(crate) const fn at(self, index: usize) -> FieldPath {
+        FieldPath {
+            index: Some(index),
+            ..self
+        }
+    }
+
+    /// A member of this entry (`spec.containers[2].image`).
+    pub(crate) const fn member(self, member: &'static str) -> FieldPath {
+        FieldPath {
+            member: Some(member),
+            ..self
+        }
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.location.is_empty() && self.list.is_none() {
+            return f.write_str("object");
+        }
+        let mut separator = "";
+        for member in self.location {
+            write!(f, "{separator}{member}")?;
+            separator = ".";
+        }
+        if let Some(list) = self.list {
+            write!(f, "{separator}{}", list.field())?;
+        }
+        if let Some(index) = self.index {
+            write!(f, "[{index}]")?;
+        }
+        if let Some(member) = self.member {
+            write!(f, ".{member}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Where an entry's pull policy is written, as the reader found it: the
+/// member's value when it exists (possibly `null`), and the value it follows
+/// otherwise (the image, which every entry has). Turned into byte offsets only
+/// when a mutation is written.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EditSite<'a> {
+    /// The pull-policy member's value, when the member exists.
+    pub(crate) value: Option<&'a RawValue>,
+    /// The value a new member is written after (the entry's image).
+    pub(crate) anchor: Option<&'a RawValue>,
+    /// The pull-policy member's name within its object.
+    pub(crate) member: &'static str,
+}
+
+impl<'a> EditSite<'a> {
+    pub(crate) fn new(
+        value: Option<&'a RawValue>,
+        anchor: Option<&'a RawValue>,
+        member: &'static str,
+    ) -> Self {
+        EditSite {
+            value,
+            anchor,
+            member,
+        }
+    }
+}
+
+/// Two sites are the same when they name the same text: what a reader's
+/// tests compare.
+impl PartialEq for EditSite<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value.map(RawValue::get) == other.value.map(RawValue::get)
+            && self.anchor.map(RawValue::get) == other.anchor.map(RawValue::get)
+            && self.member == other.member
+    }
+}
+
+impl Eq for EditSite<'_> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_read_as_in_the_api() {
+        let cronjob = WorkloadKind::CronJob.pod_spec_location();
+        assert_eq!(
+            FieldPath::within(cronjob, 2).to_string(),
+            "spec.jobTemplate"
+        );
+        let path = FieldPath::list(cronjob, EntryList::InitContainers).at(3);
+        assert_eq!(
+            path.member("imagePullPolicy").to_string(),
+            "spec.jobTemplate.spec.template.spec.initContainers[3].imagePullPolicy"
+        );
+        let pod = WorkloadKind::Pod.pod_spec_location();
+        assert_eq!(
+            FieldPath::list(pod, EntryList::Volumes)
+                .at(0)
+                .member("image.pullPolicy")
+                .to_string(),
+            "spec.volumes[0].image.pullPolicy"
+        );
+        assert_eq!(
+            FieldPath::list(pod, EntryList::Containers).to_string(),
+            "spec.containers"
+        );
+        assert_eq!(FieldPath::within(pod, 0).to_string(), "object");
+    }
+}
