@@ -118,7 +118,7 @@ e2e-tests: policy.wasm | bats
 
 # The real policy-server on 127.0.0.1, fed AdmissionReviews over HTTP; it also
 # checks that this project's host answers exactly as the policy server does.
-# Then the cluster model's 300 sequences through it (tests/cluster).
+# Then the cluster model's 300 sequences through it (crates/cluster-model).
 policy-server-tests: policy.wasm
 	@if command -v $(KWCTL) >/dev/null 2>&1; then $(MAKE) --no-print-directory annotated-policy.wasm; fi
 	POLICY_WASM=$(CURDIR)/policy.wasm ANNOTATED_POLICY_WASM=$(CURDIR)/annotated-policy.wasm \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make run`: sample requests from test_data/ through the compiled policy with
-# `kwctl run` (or this project's drop-in host), each shown with its decision,
+# `kwctl run` (or, without kwctl, the test harness's `policy-host run`), each shown with its decision,
 # message, warnings and decoded JSON patch.
 #
 #   KWCTL=kwctl POLICY=annotated-policy.wasm scripts/demo.sh

@@ -43,7 +43,15 @@ fn string_value(args: &mut lexopt::Parser) -> Result<String, String> {
         .map_err(|value| format!("{value:?} is not UTF-8"))
 }
 
-fn run(mut args: lexopt::Parser) -> Result<(), String> {
+/// What `policy-host run` was asked to do.
+struct RunArgs {
+    request_path: String,
+    settings: Value,
+    policy: PathBuf,
+}
+
+/// Reads `run`'s arguments, as kwctl names them.
+fn run_args(mut args: lexopt::Parser) -> Result<RunArgs, String> {
     use lexopt::Arg::{Long, Short, Value as Positional};
     let mut request_path = None;
     let mut settings = json!({});
@@ -56,11 +64,7 @@ fn run(mut args: lexopt::Parser) -> Result<(), String> {
                     .map_err(|e| format!("--settings-json is not JSON: {e}"))?;
             }
             Positional(value) if policy.is_none() => {
-                policy = Some(
-                    value
-                        .into_string()
-                        .map_err(|v| format!("{v:?} is not UTF-8"))?,
-                );
+                policy = Some(PathBuf::from(value));
             }
             other => return Err(usage(other.unexpected())),
         }
@@ -68,19 +72,33 @@ fn run(mut args: lexopt::Parser) -> Result<(), String> {
     if !(settings.is_object() || settings.is_null()) {
         return Err("settings must be an object".to_owned());
     }
-    let request_path =
-        request_path.ok_or_else(|| format!("--request-path is required\n{USAGE}"))?;
-    let policy = PathBuf::from(policy.ok_or_else(|| format!("no policy given\n{USAGE}"))?);
+    Ok(RunArgs {
+        request_path: request_path.ok_or_else(|| format!("--request-path is required\n{USAGE}"))?,
+        settings,
+        policy: policy.ok_or_else(|| format!("no policy given\n{USAGE}"))?,
+    })
+}
+
+/// The AdmissionRequest in a request file (`-`: standard input).
+fn read_request(request_path: &str) -> Result<Value, String> {
     let text = if request_path == "-" {
         std::io::read_to_string(std::io::stdin()).map_err(|e| e.to_string())?
     } else {
-        std::fs::read_to_string(&request_path)
+        std::fs::read_to_string(request_path)
             .map_err(|e| format!("cannot read {request_path}: {e}"))?
     };
     let document: Value =
         serde_json::from_str(&text).map_err(|e| format!("{request_path} is not JSON: {e}"))?;
-    let request = request_from_document(document)?;
+    request_from_document(document)
+}
 
+fn run(args: lexopt::Parser) -> Result<(), String> {
+    let RunArgs {
+        request_path,
+        settings,
+        policy,
+    } = run_args(args)?;
+    let request = read_request(&request_path)?;
     let instance = PolicyModule::load(&policy)
         .and_then(|p| p.instantiate())
         .map_err(|e| e.to_string())?;
@@ -108,8 +126,8 @@ fn median_ns(dir: &Path) -> Option<f64> {
     estimates["median"]["point_estimate"].as_f64()
 }
 
-/// Prints the wasm benchmark medians as ratios to the baseline policy.
-fn bench_report(mut args: lexopt::Parser) -> Result<(), String> {
+/// The criterion directory `bench-report` reads (`target/criterion` by default).
+fn report_dir(mut args: lexopt::Parser) -> Result<PathBuf, String> {
     let mut dir = PathBuf::from("target/criterion");
     while let Some(arg) = args.next().map_err(usage)? {
         match arg {
@@ -117,7 +135,12 @@ fn bench_report(mut args: lexopt::Parser) -> Result<(), String> {
             other => return Err(usage(other.unexpected())),
         }
     }
-    let mut groups: Vec<PathBuf> = std::fs::read_dir(&dir)
+    Ok(dir)
+}
+
+/// The wasm benchmark groups (`wasm_<scenario>`) under `dir`, sorted.
+fn wasm_groups(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut groups: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("{}: {e} (run `make bench` first)", dir.display()))?
         .flatten()
         .map(|e| e.path())
@@ -128,13 +151,19 @@ fn bench_report(mut args: lexopt::Parser) -> Result<(), String> {
         })
         .collect();
     groups.sort();
+    Ok(groups)
+}
+
+/// Prints the wasm benchmark medians as ratios to the baseline policy.
+fn bench_report(args: lexopt::Parser) -> Result<(), String> {
+    let dir = report_dir(args)?;
     let micros = |ns: f64| format!("{:.1} µs", ns / 1000.0);
     println!(
         "| scenario | baseline (parse + read one field) | always-pull-images | ratio | native `validate` |"
     );
     println!("|---|---:|---:|---:|---:|");
     let mut per_scenario = std::collections::BTreeMap::new();
-    for group in &groups {
+    for group in &wasm_groups(&dir)? {
         let name = group
             .file_name()
             .and_then(|n| n.to_str())

@@ -1,4 +1,4 @@
-//! The cluster model (tests/cluster) played through the real policy-server:
+//! The cluster model (crates/cluster-model) played through the real policy-server:
 //! the same 300 sequences from the same seed as the native test, each
 //! admission request an AdmissionReview over HTTP to the annotated module,
 //! under one policy per mode and settings. Without `policy-server` on PATH

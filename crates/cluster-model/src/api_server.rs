@@ -230,17 +230,14 @@ impl<'b> Cluster<'b> {
             .is_none_or(|old| template(kind, old) != template(kind, &object));
         let from_vouched_template =
             matches!(&actor, Actor::Controller(owner) if self.is_vouched(owner));
-        let (outcome, patched) = match self.installed {
-            true => self.admit(
-                &actor,
-                operation,
-                kind,
-                &mut object,
-                old.as_ref(),
-                sub_resource,
-            ),
-            false => (Outcome::Admitted, false),
-        };
+        let (outcome, patched) = self.judge(
+            &actor,
+            operation,
+            kind,
+            &mut object,
+            old.as_ref(),
+            sub_resource,
+        );
         let stored_spec = (outcome == Outcome::Admitted)
             .then(|| object.pointer(kind.pod_spec_pointer()).cloned())
             .flatten();
@@ -259,6 +256,23 @@ impl<'b> Cluster<'b> {
             from_vouched_template,
         });
         outcome
+    }
+
+    /// The policy's verdict on a write, and whether it patched `object`;
+    /// before the policy is installed, every write is admitted as it is.
+    fn judge(
+        &mut self,
+        actor: &Actor,
+        operation: Operation,
+        kind: Kind,
+        object: &mut Value,
+        old: Option<&Value>,
+        sub_resource: Option<&'static str>,
+    ) -> (Outcome, bool) {
+        match self.installed {
+            true => self.admit(actor, operation, kind, object, old, sub_resource),
+            false => (Outcome::Admitted, false),
+        }
     }
 
     fn store(

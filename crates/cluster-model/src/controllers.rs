@@ -98,39 +98,10 @@ fn new_replica_set(cluster: &mut Cluster<'_>, owner: &Key, deployment: &Value) -
         .cloned()
         .unwrap_or(Value::Null);
     let text = objects::canonical(Some(&template));
-    // `status.collisionCount`: another hash when the name is taken.
-    let (name, hash) = (0..10)
-        .map(|collisions| {
-            let hash = objects::short_hash(&format!("{text}{collisions}"));
-            (format!("{}-{hash}", owner.name), hash)
-        })
-        .find(|(name, _)| {
-            let key = Key {
-                kind: Kind::ReplicaSet,
-                namespace: owner.namespace.clone(),
-                name: name.clone(),
-            };
-            cluster.get(&key).is_none()
-        })?;
+    let (name, hash) = free_replica_set_name(cluster, owner, &text)?;
     template["metadata"]["labels"][POD_TEMPLATE_HASH] = json!(hash);
-    let labels = template["metadata"]["labels"].clone();
     let uid = cluster.fresh_uid();
-    let mut metadata = objects::metadata(&name, &owner.namespace, uid);
-    metadata.insert("labels".into(), labels.clone());
-    metadata.insert(
-        "ownerReferences".into(),
-        json!([objects::controller_ref(Kind::Deployment, deployment)]),
-    );
-    let replica_set = json!({
-        "apiVersion": "apps/v1",
-        "kind": "ReplicaSet",
-        "metadata": metadata,
-        "spec": {
-            "replicas": 0,
-            "selector": {"matchLabels": labels},
-            "template": template,
-        },
-    });
+    let replica_set = replica_set_object(&name, owner, deployment, template, uid);
     let actor = Actor::Controller(owner.clone());
     match cluster.write(
         actor,
@@ -146,6 +117,56 @@ fn new_replica_set(cluster: &mut Cluster<'_>, owner: &Key, deployment: &Value) -
         }),
         _ => None,
     }
+}
+
+/// The first name (and its hash) of the template's text not yet taken:
+/// `status.collisionCount`, another hash when the name is taken.
+fn free_replica_set_name(
+    cluster: &Cluster<'_>,
+    owner: &Key,
+    text: &str,
+) -> Option<(String, String)> {
+    (0..10)
+        .map(|collisions| {
+            let hash = objects::short_hash(&format!("{text}{collisions}"));
+            (format!("{}-{hash}", owner.name), hash)
+        })
+        .find(|(name, _)| {
+            let key = Key {
+                kind: Kind::ReplicaSet,
+                namespace: owner.namespace.clone(),
+                name: name.clone(),
+            };
+            cluster.get(&key).is_none()
+        })
+}
+
+/// A Deployment's ReplicaSet at zero replicas, selecting the labels of its
+/// (hashed) template.
+fn replica_set_object(
+    name: &str,
+    owner: &Key,
+    deployment: &Value,
+    template: Value,
+    uid: u64,
+) -> Value {
+    let labels = template["metadata"]["labels"].clone();
+    let mut metadata = objects::metadata(name, &owner.namespace, uid);
+    metadata.insert("labels".into(), labels.clone());
+    metadata.insert(
+        "ownerReferences".into(),
+        json!([objects::controller_ref(Kind::Deployment, deployment)]),
+    );
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": metadata,
+        "spec": {
+            "replicas": 0,
+            "selector": {"matchLabels": labels},
+            "template": template,
+        },
+    })
 }
 
 /// `scaleReplicaSet` (pkg/controller/deployment/sync.go): an UPDATE of

@@ -1,4 +1,4 @@
-//! The cluster model (tests/cluster) played against the policy in process:
+//! The cluster model (this crate) played against the policy in process:
 //! at least 300 sequences of at least 12 steps from a fixed seed, every
 //! invariant checked after every step, and the regressions it found, each a
 //! named case. The host's `simulation` test plays the same sequences through

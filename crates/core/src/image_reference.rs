@@ -39,6 +39,8 @@ pub(crate) const LEGACY_DEFAULT_DOMAIN: &str = "index.docker.io";
 const OFFICIAL_REPO_PREFIX: &str = "library/";
 const PATH_LENGTH_MAX: usize = 255;
 const TAG_LENGTH_MAX: usize = 128;
+/// An image ID: a sha256 digest's hex, alone (`docker images --no-trunc`).
+const IMAGE_ID_LENGTH: usize = 64;
 
 /// A normalized image reference: `domain/path[:tag][@digest]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +74,7 @@ impl<'a> ImageReference<'a> {
         if image.is_empty() {
             return Err(ReferenceError::Empty);
         }
-        if image.len() == 64 && image.bytes().all(is_lower_hex) {
+        if image.len() == IMAGE_ID_LENGTH && image.bytes().all(is_lower_hex) {
             return Err(ReferenceError::IdentifierOnly);
         }
         let (domain, remainder) = split_docker_domain(image);

@@ -11,6 +11,10 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+/// The most items a list reserves room for before it has read them: a
+/// hostile size hint cannot make it allocate.
+const PREALLOCATED_MAX: usize = 64;
+
 /// An object member's raw value, kept even when it is `null`; `None` only when
 /// the member is absent. Use with `#[serde(default)]`.
 #[derive(Debug, Default, Clone, Copy)]
@@ -168,7 +172,7 @@ impl<'de, T: Deserialize<'de>> Shape<'de> for List<T> {
     }
     fn from_seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
         // Cap the pre-allocation: the size hint comes from untrusted input.
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(PREALLOCATED_MAX));
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }

@@ -10,6 +10,14 @@ use crate::vocabulary::EditSite;
 
 /// The value a mutation writes.
 const ALWAYS: &str = "\"Always\"";
+/// The most one edit adds to the text: `,"imagePullPolicy":"Always"`.
+const EDIT_GROWTH_MAX: usize = 32;
+/// UTF-16 surrogates: a high one (`\uD800`-`\uDBFF`) must be followed by a
+/// low one (`\uDC00`-`\uDFFF`); alone, either is no Unicode text.
+const HIGH_SURROGATE_FIRST: u16 = 0xD800;
+const HIGH_SURROGATE_LAST: u16 = 0xDBFF;
+const LOW_SURROGATE_FIRST: u16 = 0xDC00;
+const LOW_SURROGATE_LAST: u16 = 0xDFFF;
 
 /// The edit at `site` of `text`, the text the site was read from.
 fn edit(site: &EditSite<'_>, text: &str) -> Result<Edit, MutationError> {
@@ -105,7 +113,7 @@ pub(crate) fn mutated<'s>(
 /// Applies `edits` (in any order, not overlapping) to `text`.
 fn apply(text: &str, mut edits: Vec<Edit>) -> Result<String, MutationError> {
     edits.sort_by_key(|edit| edit.start());
-    let mut out = String::with_capacity(text.len() + edits.len() * 32);
+    let mut out = String::with_capacity(text.len() + edits.len() * EDIT_GROWTH_MAX);
     let mut copied = 0;
     for edit in edits {
         let error = MutationError::Misplaced { at: edit.start() };
@@ -150,16 +158,16 @@ fn has_lone_surrogate(text: &str) -> bool {
         i += offset;
         match bytes.get(i + 1) {
             Some(b'u') => match unit(i + 2) {
-                Some(0xD800..=0xDBFF) => {
+                Some(HIGH_SURROGATE_FIRST..=HIGH_SURROGATE_LAST) => {
                     let low = (bytes.get(i + 6..i + 8) == Some(b"\\u"))
                         .then(|| unit(i + 8))
                         .flatten();
-                    if !matches!(low, Some(0xDC00..=0xDFFF)) {
+                    if !matches!(low, Some(LOW_SURROGATE_FIRST..=LOW_SURROGATE_LAST)) {
                         return true;
                     }
                     i += 12;
                 }
-                Some(0xDC00..=0xDFFF) => return true,
+                Some(LOW_SURROGATE_FIRST..=LOW_SURROGATE_LAST) => return true,
                 _ => i += 6,
             },
             _ => i += 2,

@@ -15,59 +15,72 @@ pub fn check_validate(payload: &[u8]) -> Value {
         .expect("warnings are strings");
     assert_warnings_survive_the_api_server(&warnings);
     if !accepted {
-        let message = response["message"]
-            .as_str()
-            .expect("a rejection has a message");
-        assert!(!message.is_empty(), "a rejection explains itself");
-        assert!(
-            response.get("mutated_object").is_none(),
-            "a rejection never mutates"
-        );
+        assert_rejection_explains_itself(&response);
     }
     if let Some(mutated) = response.get("mutated_object") {
-        // Only the request's object needs to be Unicode JSON: other members may
-        // hold anything JSON's grammar allows (lone surrogate escapes, say).
-        // Members the policy skips may even hold invalid UTF-8; the object cannot.
-        let text = String::from_utf8_lossy(payload);
-        let envelope: Envelope<'_> =
-            serde_json::from_str(&text).expect("a mutation implies a readable payload");
-        let request: RequestObject<'_> =
-            serde_json::from_str(envelope.request.get()).expect("a request object");
-        let original: Value =
-            serde_json::from_str(request.object.get()).expect("a mutated object is Unicode JSON");
-        assert_only_pull_policies_changed(&original, mutated, "$");
-        // Mutating the mutated object again changes nothing and passes validation.
-        let mut request: Value =
-            serde_json::from_str(envelope.request.get()).unwrap_or_else(|_| {
-                serde_json::from_str(&request_without_extras(envelope.request.get()))
-                    .unwrap_or(Value::Null)
-            });
-        request["object"] = mutated.clone();
-        let settings: Value = envelope
-            .settings
-            .and_then(|s| serde_json::from_str(s.get()).ok())
-            .unwrap_or(Value::Null);
-        for mode in [true, false] {
-            let mut settings = settings.clone();
-            if let Some(map) = settings.as_object_mut() {
-                map.insert("mutate".into(), Value::Bool(mode));
-            }
-            let again = serde_json::json!({"request": request, "settings": settings}).to_string();
-            let second: Value =
-                serde_json::from_slice(&always_pull_images_core::validate(again.as_bytes()))
-                    .unwrap();
-            assert_eq!(
-                second["accepted"],
-                Value::Bool(true),
-                "mutated output rejected: {second}"
-            );
-            assert!(
-                second.get("mutated_object").is_none(),
-                "mutation is not a fixed point"
-            );
-        }
+        check_mutation(payload, mutated);
     }
     response
+}
+
+/// A rejection has a message and never mutates.
+fn assert_rejection_explains_itself(response: &Value) {
+    let message = response["message"]
+        .as_str()
+        .expect("a rejection has a message");
+    assert!(!message.is_empty(), "a rejection explains itself");
+    assert!(
+        response.get("mutated_object").is_none(),
+        "a rejection never mutates"
+    );
+}
+
+/// `mutated` differs from the payload's object only in pull policies, and
+/// mutating it again changes nothing.
+fn check_mutation(payload: &[u8], mutated: &Value) {
+    // Only the request's object needs to be Unicode JSON: other members may
+    // hold anything JSON's grammar allows (lone surrogate escapes, say).
+    // Members the policy skips may even hold invalid UTF-8; the object cannot.
+    let text = String::from_utf8_lossy(payload);
+    let envelope: Envelope<'_> =
+        serde_json::from_str(&text).expect("a mutation implies a readable payload");
+    let request: RequestObject<'_> =
+        serde_json::from_str(envelope.request.get()).expect("a request object");
+    let original: Value =
+        serde_json::from_str(request.object.get()).expect("a mutated object is Unicode JSON");
+    assert_only_pull_policies_changed(&original, mutated, "$");
+    // Mutating the mutated object again changes nothing and passes validation.
+    let mut request: Value = serde_json::from_str(envelope.request.get()).unwrap_or_else(|_| {
+        serde_json::from_str(&request_without_extras(envelope.request.get())).unwrap_or(Value::Null)
+    });
+    request["object"] = mutated.clone();
+    let settings: Value = envelope
+        .settings
+        .and_then(|s| serde_json::from_str(s.get()).ok())
+        .unwrap_or(Value::Null);
+    for mode in [true, false] {
+        assert_fixed_point(&request, &settings, mode);
+    }
+}
+
+/// `request` (holding a mutated object) passes unchanged, with `mutate` set to `mode`.
+fn assert_fixed_point(request: &Value, settings: &Value, mode: bool) {
+    let mut settings = settings.clone();
+    if let Some(map) = settings.as_object_mut() {
+        map.insert("mutate".into(), Value::Bool(mode));
+    }
+    let again = serde_json::json!({"request": request, "settings": settings}).to_string();
+    let second: Value =
+        serde_json::from_slice(&always_pull_images_core::validate(again.as_bytes())).unwrap();
+    assert_eq!(
+        second["accepted"],
+        Value::Bool(true),
+        "mutated output rejected: {second}"
+    );
+    assert!(
+        second.get("mutated_object").is_none(),
+        "mutation is not a fixed point"
+    );
 }
 
 /// The request members the policy reads, when others cannot become a Value.
