@@ -8,6 +8,9 @@
 //! installed. Everything else (annotating, scaffolding, pushing, e2e tests) is
 //! done by the real `kwctl`.
 
+// Smaller pieces in the harness itself (its tests may be long tables).
+#![deny(clippy::too_many_lines)]
+
 use std::error::Error;
 use std::path::Path;
 

@@ -1,6 +1,9 @@
 //! `policy-host run ...`: the one `kwctl run` form `make run` (scripts/demo.sh)
 //! uses, for machines without kwctl; and `policy-host bench-report`.
 
+// Smaller pieces in the harness itself (its tests may be long tables).
+#![deny(clippy::too_many_lines)]
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -35,42 +35,9 @@ impl PolicyServer {
             STARTED.fetch_add(1, Ordering::Relaxed)
         ));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut policies = serde_json::Map::new();
-        for (name, settings) in configurations {
-            let mutates = settings.get("mutate") == Some(&Value::Bool(true));
-            policies.insert(
-                name.clone(),
-                json!({
-                    "module": format!("file://{}", module.display()),
-                    "allowedToMutate": mutates,
-                    "settings": settings,
-                }),
-            );
-        }
-        // JSON is YAML: policies.yml is written with serde_json.
-        let policies_file = dir.join("policies.yml");
-        std::fs::write(&policies_file, Value::Object(policies).to_string()).unwrap();
+        let policies_file = write_policies(&dir, module, configurations);
         let (port, readiness_port) = (free_port(), free_port());
-        let log = std::fs::File::create(dir.join("policy-server.log")).unwrap();
-        let child = Command::new(binary)
-            .args([
-                "--ignore-kubernetes-connection-failure",
-                "--addr",
-                "127.0.0.1",
-            ])
-            .args(["--port", &port.to_string()])
-            .args(["--readiness-probe-port", &readiness_port.to_string()])
-            .arg("--policies")
-            .arg(&policies_file)
-            .arg("--policies-download-dir")
-            .arg(dir.join("download"))
-            .args(["--log-level", "warn", "--log-no-color"])
-            .env("RUST_BACKTRACE", "0")
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .stdin(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+        let child = spawn(binary, &dir, &policies_file, port, readiness_port);
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(60)))
@@ -205,4 +172,48 @@ pub fn annotated_module() -> PathBuf {
         path.display()
     );
     path
+}
+
+/// Writes `policies.yml` in `dir`: one policy per configuration, on `module`.
+fn write_policies(dir: &Path, module: &Path, configurations: &[(String, Value)]) -> PathBuf {
+    let mut policies = serde_json::Map::new();
+    for (name, settings) in configurations {
+        let mutates = settings.get("mutate") == Some(&Value::Bool(true));
+        policies.insert(
+            name.clone(),
+            json!({
+                "module": format!("file://{}", module.display()),
+                "allowedToMutate": mutates,
+                "settings": settings,
+            }),
+        );
+    }
+    // JSON is YAML: policies.yml is written with serde_json.
+    let policies_file = dir.join("policies.yml");
+    std::fs::write(&policies_file, Value::Object(policies).to_string()).unwrap();
+    policies_file
+}
+
+/// Starts the policy-server process on loopback, its log in `dir`.
+fn spawn(binary: &Path, dir: &Path, policies: &Path, port: u16, readiness_port: u16) -> Child {
+    let log = std::fs::File::create(dir.join("policy-server.log")).unwrap();
+    Command::new(binary)
+        .args([
+            "--ignore-kubernetes-connection-failure",
+            "--addr",
+            "127.0.0.1",
+        ])
+        .args(["--port", &port.to_string()])
+        .args(["--readiness-probe-port", &readiness_port.to_string()])
+        .arg("--policies")
+        .arg(policies)
+        .arg("--policies-download-dir")
+        .arg(dir.join("download"))
+        .args(["--log-level", "warn", "--log-no-color"])
+        .env("RUST_BACKTRACE", "0")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()))
 }
