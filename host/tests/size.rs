@@ -6,8 +6,10 @@ mod common;
 /// A regression guard beside the 215,000-byte budget of the annotated module
 /// (e2e.bats and the release replay check that one: `kwctl annotate` adds the
 /// README and metadata, and drops the toolchain's custom sections); the
-/// measured sizes are in BENCHMARKS.md.
-const BUDGET_BYTES: u64 = 212 * 1000;
+/// measured sizes are in BENCHMARKS.md. The audit annotations (issue 17) cost
+/// about 10 KB of the 6.4 KB the crate layout had saved (issue 16), so the
+/// guard is the annotated module's budget.
+const BUDGET_BYTES: u64 = 215 * 1000;
 
 #[test]
 fn policy_wasm_fits_the_size_budget() {

@@ -4,7 +4,7 @@
 //! on the image entries of the ones it judges (`decide`).
 
 use crate::heapsort;
-use crate::image_reference::ImageReference;
+use crate::image_reference::{ImageReference, ReferenceError};
 use crate::pod_spec::ImageEntry;
 use crate::pod_template::PodTemplate;
 use crate::pull_policy::{EffectivePolicy, PullPolicy};
@@ -65,8 +65,8 @@ pub(crate) enum Ignored {
     Operation,
     /// A subresource other than `pods/ephemeralcontainers` (status, scale, ...).
     SubResource,
-    /// The request's namespace matches `exemptNamespaces`.
-    ExemptNamespace,
+    /// The request's namespace matches this `exemptNamespaces` entry.
+    ExemptNamespace(usize),
 }
 
 pub(crate) fn scope(request: &RequestView<'_>, rules: &Rules) -> Scope {
@@ -83,12 +83,8 @@ pub(crate) fn scope(request: &RequestView<'_>, rules: &Rules) -> Scope {
         (WorkloadKind::Pod, "ephemeralcontainers") => true,
         _ => return Scope::Skip(Ignored::SubResource),
     };
-    if rules
-        .exempt_namespaces
-        .iter()
-        .any(|pattern| pattern.matches(request.namespace))
-    {
-        return Scope::Skip(Ignored::ExemptNamespace);
+    if let Some(entry) = rules.exempt_namespace(request.namespace) {
+        return Scope::Skip(Ignored::ExemptNamespace(entry));
     }
     Scope::Judge(Target {
         kind,
@@ -102,6 +98,26 @@ pub(crate) fn scope(request: &RequestView<'_>, rules: &Rules) -> Scope {
 pub(crate) struct Violation<'w, 'a> {
     pub entry: &'w ImageEntry<'a>,
     pub effective: EffectivePolicy<'w>,
+    /// Why the image cannot be parsed, when it cannot (no exemption applies).
+    pub unparsable: Option<ReferenceError>,
+}
+
+/// The setting that exempts an entry whose pull policy is not `Always`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exemption {
+    /// This `trustedRegistries` entry trusts the image.
+    TrustedRegistry(usize),
+    /// `exemptDigestPinned`, and the image is pinned by digest.
+    DigestPinned,
+}
+
+/// What the decision saw besides its verdict, for the audit annotations:
+/// entries not pulling `Always` that a setting exempts, and those an update
+/// left alone.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Evidence<'w, 'a> {
+    pub exempt: Vec<(&'w ImageEntry<'a>, Exemption)>,
+    pub unchanged: Vec<&'w ImageEntry<'a>>,
 }
 
 /// Why a judged request is accepted untouched.
@@ -154,27 +170,43 @@ pub(crate) enum Decision<'w, 'a> {
 
 /// The verdict on a request in scope: which entries are judged, which of them
 /// violate the rules, and what to do about it.
+#[cfg(any(test, feature = "bench"))]
 pub(crate) fn decide<'w, 'a>(
     target: Target,
     object: &'w Workload<'a>,
     old_object: Option<&Workload<'_>>,
     rules: &Rules,
 ) -> Decision<'w, 'a> {
+    decide_with_evidence(target, object, old_object, rules).0
+}
+
+/// [`decide`], with the evidence the audit annotations record.
+pub(crate) fn decide_with_evidence<'w, 'a>(
+    target: Target,
+    object: &'w Workload<'a>,
+    old_object: Option<&Workload<'_>>,
+    rules: &Rules,
+) -> (Decision<'w, 'a>, Evidence<'w, 'a>) {
     let judged = match judged_entries(target, object, old_object) {
-        Judged::Settled(accepted) => return Decision::Accept(accepted),
+        Judged::Settled(accepted) => return (Decision::Accept(accepted), Evidence::default()),
         judged => judged,
     };
-    let violations: Vec<Violation<'w, 'a>> = object
-        .entries
-        .iter()
-        .filter(|entry| judged.includes(entry))
-        .filter_map(|entry| violation(entry, rules))
-        .collect();
+    let mut violations = Vec::new();
+    let mut evidence = Evidence::default();
+    for entry in &object.entries {
+        match (judged.includes(entry), judge(entry, rules)) {
+            (_, Judgement::Complies) => {}
+            (false, _) => evidence.unchanged.push(entry),
+            (true, Judgement::Exempt(exemption)) => evidence.exempt.push((entry, exemption)),
+            (true, Judgement::Violates(violation)) => violations.push(violation),
+        }
+    }
     let controlled_template = matches!(
         target.kind,
         WorkloadKind::ReplicaSet | WorkloadKind::ReplicationController
     ) && object.controller.is_some();
-    verdict(target, violations, controlled_template, rules)
+    let decision = verdict(target, violations, controlled_template, rules);
+    (decision, evidence)
 }
 
 /// Which entries of the object a request is judged on, or why it is
@@ -316,25 +348,53 @@ fn ephemeral_name<'e>(entry: &'e ImageEntry<'_>) -> Option<&'e str> {
     }
 }
 
+/// What the rules make of one entry.
+enum Judgement<'w, 'a> {
+    /// It pulls `Always` (declared, or defaulted so).
+    Complies,
+    Exempt(Exemption),
+    Violates(Violation<'w, 'a>),
+}
+
 /// The entry complies when it pulls `Always`, comes from a trusted registry, or
 /// (with `exemptDigestPinned`) is pinned by digest. An image the runtime cannot
 /// parse is never exempt.
-fn violation<'w, 'a>(entry: &'w ImageEntry<'a>, rules: &Rules) -> Option<Violation<'w, 'a>> {
+fn judge<'w, 'a>(entry: &'w ImageEntry<'a>, rules: &Rules) -> Judgement<'w, 'a> {
     let declared = entry.pull_policy.as_deref();
     if declared == Some(PullPolicy::Always.as_str()) {
         // The common case, decided without parsing the image.
-        return None;
+        return Judgement::Complies;
     }
-    let reference = ImageReference::parse(&entry.image).ok();
-    let effective = EffectivePolicy::of(declared, reference.as_ref());
-    let exempt = reference.as_ref().is_some_and(|reference| {
-        (rules.exempt_digest_pinned && reference.digest().is_some())
-            || rules
-                .trusted_registries
-                .iter()
-                .any(|registry| registry.trusts(reference))
-    });
-    (!effective.is_always() && !exempt).then_some(Violation { entry, effective })
+    let parsed = ImageReference::parse(&entry.image);
+    let effective = EffectivePolicy::of(declared, parsed.as_ref().ok());
+    if effective.is_always() {
+        return Judgement::Complies;
+    }
+    match parsed {
+        Ok(reference) => match exemption(&entry.image, &reference, rules) {
+            Some(exemption) => Judgement::Exempt(exemption),
+            None => Judgement::Violates(Violation {
+                entry,
+                effective,
+                unparsable: None,
+            }),
+        },
+        Err(reason) => Judgement::Violates(Violation {
+            entry,
+            effective,
+            unparsable: Some(reason),
+        }),
+    }
+}
+
+/// The setting that exempts `image`, if any (the digest pin first).
+fn exemption(image: &str, reference: &ImageReference<'_>, rules: &Rules) -> Option<Exemption> {
+    if rules.exempt_digest_pinned && reference.digest().is_some() {
+        return Some(Exemption::DigestPinned);
+    }
+    rules
+        .trusted_registry(image, reference)
+        .map(Exemption::TrustedRegistry)
 }
 
 #[cfg(test)]

@@ -1,59 +1,81 @@
 //! One `validate` call, end to end: read the payload once, decide, respond.
 
-use crate::decision::{self, Accepted, Operation, Scope, Target};
+use crate::audit::{Annotations, Reason};
+use crate::decision::{self, Accepted, Ignored, Operation, Scope, Target};
 use crate::message::Subject;
 use crate::read_error::ReadError;
-use crate::request::ValidationPayload;
+use crate::request::{AdmissionRequest, ValidationPayload};
 use crate::response;
+use crate::settings::Rules;
 use crate::workload::{self, Workload};
 
 /// The `validate` answer for a raw waPC payload. Every input yields a response:
 /// what cannot be read is rejected with the reason, never a trap.
 pub(crate) fn validate(payload: &[u8]) -> Vec<u8> {
+    let none = Annotations::default();
     let ValidationPayload { request, settings } = match ValidationPayload::parse(payload) {
         Ok(parsed) => parsed,
         Err(error) => {
-            return response::reject(&format!(
+            let message = format!(
                 "always-pull-images cannot read the admission request, so it rejects it: {error}"
-            ));
+            );
+            return response::reject(&message, &none);
         }
     };
     let rules = match settings.unwrap_or_default().rules() {
         Ok(rules) => rules,
         Err(error) => {
-            return response::reject(&format!(
-                "always-pull-images settings are not valid: {error}"
-            ));
+            let message = format!("always-pull-images settings are not valid: {error}");
+            return response::reject(&message, &none);
         }
     };
-    let target = match decision::scope(&request.view(), &rules) {
-        Scope::Judge(target) => target,
-        // Other kinds, operations and subresources, and exempt namespaces.
-        Scope::Skip(_) => return response::accept(),
-    };
+    match decision::scope(&request.view(), &rules) {
+        Scope::Judge(target) => judge(target, &request, &rules),
+        // Recorded without reading the object.
+        Scope::Skip(Ignored::ExemptNamespace(entry)) => {
+            response::accept(&Annotations::exempt_namespace(entry, &rules))
+        }
+        // Other kinds, operations and subresources: no evidence to record.
+        Scope::Skip(_) => response::accept(&none),
+    }
+}
 
+/// The answer to a request the policy judges.
+fn judge(target: Target, request: &AdmissionRequest<'_>, rules: &Rules) -> Vec<u8> {
     let mut subject = Subject {
         kind: target.kind.name(),
         namespace: &request.namespace,
         name: Some(request.name.as_ref()).filter(|name| !name.is_empty()),
     };
+    let unreadable = |subject: &Subject<'_>, error: &ReadError| {
+        let message =
+            format!("{subject} cannot be checked, so always-pull-images rejects it: {error}");
+        response::reject(&message, &Annotations::unreadable(rules))
+    };
     let Some(object_text) = request.object.map(|raw| raw.get()) else {
-        return response::reject(&unreadable(&subject, &ReadError::NoObject));
+        return unreadable(&subject, &ReadError::NoObject);
     };
     let old_text = request.old_object.map(|raw| raw.get());
-    let read = match read(target, object_text, old_text) {
-        Read::Settled(_accepted) => return response::accept(),
-        Read::Object(read) => read,
-    };
-    let (object, old_object) = match read {
-        Ok(read) => read,
-        Err(error) => return response::reject(&unreadable(&subject, &error)),
+    let (object, old_object) = match read(target, object_text, old_text) {
+        Read::Settled(accepted) => {
+            let annotations = Annotations::new("accepted", Reason::Accepted(accepted), rules);
+            return response::accept(&annotations);
+        }
+        Read::Object(Ok(read)) => read,
+        Read::Object(Err(error)) => return unreadable(&subject, &error),
     };
     if subject.name.is_none() {
         subject.name = object.name.as_deref();
     }
-    let decision = decision::decide(target, &object, old_object.as_ref(), &rules);
-    response::respond(&decision, &subject, &object, object_text)
+    let (decision, evidence) =
+        decision::decide_with_evidence(target, &object, old_object.as_ref(), rules);
+    response::respond(
+        (&decision, &evidence),
+        &subject,
+        &object,
+        object_text,
+        rules,
+    )
 }
 
 /// What reading a request's objects came to (a value on the stack, once per
@@ -93,8 +115,4 @@ fn read<'a>(target: Target, text: &'a str, old_text: Option<&'a str>) -> Read<'a
     }
     let old = old_text.and_then(|old| workload::read(kind, old).ok());
     Read::Object(workload::read(kind, text).map(|object| (object, old)))
-}
-
-fn unreadable(subject: &Subject<'_>, error: &ReadError) -> String {
-    format!("{subject} cannot be checked, so always-pull-images rejects it: {error}")
 }

@@ -192,6 +192,14 @@ fn split_docker_domain(image: &str) -> (&str, Cow<'_, str>) {
     }
 }
 
+/// Whether `image` names its registry (`ghcr.io/app`), rather than being a
+/// short name the runtime resolves (`nginx`, `org/app`).
+pub(crate) fn names_registry(image: &str) -> bool {
+    image
+        .split_once('/')
+        .is_some_and(|(first, _)| is_registry_host_component(first))
+}
+
 /// Whether the runtime reads a first path component as a registry host.
 fn is_registry_host_component(component: &str) -> bool {
     component.contains(['.', ':'])

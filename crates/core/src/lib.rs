@@ -12,6 +12,7 @@
 
 use kubewarden_policy_sdk::settings::{SettingsValidationResponse, Validatable};
 
+mod audit;
 mod decision;
 mod evaluation;
 mod heapsort;

@@ -10,6 +10,13 @@ use crate::workload::Workload;
 
 /// How many entries a rejection lists before it summarises the rest.
 const LISTED_MAX: usize = 10;
+/// The most one listed entry of a rejection holds, in bytes: its values are
+/// shortened (never its field path), so that the whole rejection stays
+/// within [`REJECTION_MAX`] whatever the input.
+const LISTED_ENTRY_MAX: usize = 320;
+/// The most a rejection holds, in bytes (so at most as many characters):
+/// rejections land in events, audit logs and `kubectl` output.
+pub(crate) const REJECTION_MAX: usize = 4_096;
 
 /// Who the object is, for messages: `Deployment default/web`.
 pub(crate) struct Subject<'r> {
@@ -57,20 +64,23 @@ impl<'r> Subject<'r> {
 }
 
 /// The rejection: every violation (up to [`LISTED_MAX`]) and the way out.
+/// `digest_exemption` says whether `exemptDigestPinned` is still off, so
+/// suggesting it could help.
 pub(crate) fn rejection(
     subject: &Subject<'_>,
     workload: &Workload<'_>,
     violations: &[Violation<'_, '_>],
     remedy: Remedy,
+    digest_exemption: bool,
 ) -> String {
-    let mut message = format!(
-        "{subject}: every image must be pulled with imagePullPolicy \"Always\" (always-pull-images, CIS Kubernetes 1.2.11): "
-    );
+    let mut pieces = subject.pieces();
+    pieces.push(Piece::Fixed("every image must be pulled with imagePullPolicy \"Always\" (always-pull-images, CIS Kubernetes 1.2.11): "));
+    let mut message = fit(&pieces, LISTED_ENTRY_MAX);
     for (n, violation) in violations.iter().take(LISTED_MAX).enumerate() {
         if n > 0 {
             message.push_str("; ");
         }
-        // The same pieces as a warning's, written out whole.
+        // The same pieces as a warning's, within their own budget.
         let facts = Facts::of(workload, violation);
         let mut pieces = vec![
             Piece::Fixed(&facts.path),
@@ -80,14 +90,17 @@ pub(crate) fn rejection(
         pieces.push(Piece::Fixed(" ("));
         facts.label(&mut pieces);
         pieces.push(Piece::Fixed("), must be \"Always\""));
-        message.push_str(&fit(&pieces, usize::MAX));
+        message.push_str(&fit(&pieces, LISTED_ENTRY_MAX));
     }
     if violations.len() > LISTED_MAX {
         let _ = write!(message, "; and {} more", violations.len() - LISTED_MAX);
     }
-    message.push_str(match remedy {
-        Remedy::FixOrExempt => ". Set the pull policy to \"Always\", or ask the cluster operator to exempt the image (policy settings trustedRegistries, exemptDigestPinned) or the namespace (exemptNamespaces).",
-        Remedy::RecreatePod => ". A Pod's pull policy cannot change after creation, so this update cannot be fixed in place: recreate the Pod with imagePullPolicy \"Always\", or change the template of the controller that owns it.",
+    let unparsable = violations.iter().all(|v| v.unparsable.is_some());
+    message.push_str(match (remedy, unparsable, digest_exemption) {
+        (Remedy::RecreatePod, _, _) => ". A Pod's pull policy cannot change after creation, so this update cannot be fixed in place: recreate the Pod with imagePullPolicy \"Always\", or change the template of the controller that owns it.",
+        (Remedy::FixOrExempt, true, _) => ". Correct the image reference and pull it with \"Always\": an image that cannot be parsed is never exempt, only its namespace can be (policy setting exemptNamespaces).",
+        (Remedy::FixOrExempt, false, true) => ". Set the pull policy to \"Always\", or ask the cluster operator to exempt the image (policy settings trustedRegistries, exemptDigestPinned) or the namespace (exemptNamespaces).",
+        (Remedy::FixOrExempt, false, false) => ". Set the pull policy to \"Always\", or ask the cluster operator to exempt the image (policy setting trustedRegistries) or the namespace (exemptNamespaces).",
     });
     message
 }
@@ -178,6 +191,8 @@ struct Facts<'v> {
     noun: &'static str,
     name: Option<&'v str>,
     image: &'v str,
+    /// Why the image cannot be parsed, when it cannot.
+    unparsable: Option<String>,
 }
 
 impl<'v> Facts<'v> {
@@ -189,6 +204,9 @@ impl<'v> Facts<'v> {
             noun: entry.list.noun(),
             name: entry.name.as_deref(),
             image: &entry.image,
+            unparsable: violation
+                .unparsable
+                .map(|reason| format!(", which cannot be parsed: {reason}")),
         }
     }
 
@@ -215,6 +233,9 @@ impl<'v> Facts<'v> {
             pieces.extend([Piece::Fixed(" "), Piece::Quoted(name)]);
         }
         pieces.extend([Piece::Fixed(", image "), Piece::Quoted(self.image)]);
+        if let Some(reason) = &self.unparsable {
+            pieces.push(Piece::Fixed(reason));
+        }
     }
 }
 

@@ -11,6 +11,14 @@ pub(crate) enum PullPolicy {
 }
 
 impl PullPolicy {
+    /// An unset field that defaults to this policy, in the evidence.
+    pub(crate) const fn unset(self) -> &'static str {
+        match self {
+            PullPolicy::Always => "unset (Always)",
+            PullPolicy::IfNotPresent => "unset (IfNotPresent)",
+        }
+    }
+
     pub(crate) const fn as_str(self) -> &'static str {
         match self {
             PullPolicy::Always => "Always",

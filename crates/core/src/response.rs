@@ -1,12 +1,15 @@
 //! Writing the answer to `validate`: the waPC `ValidationResponse` JSON for
 //! each decision (the words are in `message`, the mutated text in `mutation`).
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use crate::decision::{Decision, Violation};
-use crate::message::{self, Subject};
+use crate::audit::Annotations;
+use crate::decision::{Decision, Evidence, Violation};
+use crate::message::{self, REJECTION_MAX, Subject};
 use crate::mutation::{self, MutationError};
+use crate::settings::Rules;
+use crate::warnings::truncate;
 use crate::workload::Workload;
 
 /// The guest's answer, as the Kubewarden policy server reads it.
@@ -19,6 +22,19 @@ struct ValidationResponse<'a> {
     mutated_object: Option<&'a RawValue>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     warnings: &'a [String],
+    #[serde(
+        skip_serializing_if = "annotations_are_empty",
+        serialize_with = "annotations_as_map"
+    )]
+    audit_annotations: &'a Annotations,
+}
+
+fn annotations_are_empty(annotations: &&Annotations) -> bool {
+    annotations.0.is_empty()
+}
+
+fn annotations_as_map<S: Serializer>(annotations: &&Annotations, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(annotations.0.iter().map(|(key, value)| (key, value)))
 }
 
 impl ValidationResponse<'_> {
@@ -30,52 +46,72 @@ impl ValidationResponse<'_> {
     }
 }
 
-pub(crate) fn accept() -> Vec<u8> {
-    accepted(None, &[])
+/// Accepted untouched, with these annotations (none for an ignored request).
+pub(crate) fn accept(annotations: &Annotations) -> Vec<u8> {
+    accepted(None, &[], annotations)
 }
 
-pub(crate) fn reject(message: &str) -> Vec<u8> {
+/// Rejected with `message`, cut to [`REJECTION_MAX`] bytes whatever its
+/// source (the messages this crate writes fit already; a parser's error
+/// quoting a huge value would not).
+pub(crate) fn reject(message: &str, annotations: &Annotations) -> Vec<u8> {
     ValidationResponse {
         accepted: false,
-        message: Some(message),
+        message: Some(truncate(message, REJECTION_MAX)),
         mutated_object: None,
         warnings: &[],
+        audit_annotations: annotations,
     }
     .to_bytes()
 }
 
 /// The response for a decision on `workload`, read from `object_text`.
 pub(crate) fn respond(
-    decision: &Decision<'_, '_>,
+    (decision, evidence): (&Decision<'_, '_>, &Evidence<'_, '_>),
     subject: &Subject<'_>,
     workload: &Workload<'_>,
     object_text: &str,
+    rules: &Rules,
 ) -> Vec<u8> {
+    let annotations = Annotations::of(decision, evidence, workload, rules);
     match decision {
-        Decision::Accept(_) => accept(),
+        Decision::Accept(_) => accept(&annotations),
         Decision::Reject(violations, remedy) => {
-            reject(&message::rejection(subject, workload, violations, *remedy))
+            let digest_exemption = !rules.exempt_digest_pinned;
+            let message =
+                message::rejection(subject, workload, violations, *remedy, digest_exemption);
+            reject(&message, &annotations)
         }
         Decision::Warn(violations, leniency) => accepted(
             None,
             &message::leniency_warnings(subject, workload, violations, *leniency),
+            &annotations,
         ),
         Decision::Mutate(violations) => match mutated(object_text, violations) {
             Ok(object) => accepted(
                 Some(&object),
                 &message::mutation_warnings(subject, workload, violations),
+                &annotations,
             ),
-            Err(error) => reject(&format!("{subject}: {error}")),
+            Err(error) => reject(
+                &format!("{subject}: {error}"),
+                &Annotations::unreadable(rules),
+            ),
         },
     }
 }
 
-fn accepted(mutated_object: Option<&RawValue>, warnings: &[String]) -> Vec<u8> {
+fn accepted(
+    mutated_object: Option<&RawValue>,
+    warnings: &[String],
+    annotations: &Annotations,
+) -> Vec<u8> {
     ValidationResponse {
         accepted: true,
         message: None,
         mutated_object,
         warnings,
+        audit_annotations: annotations,
     }
     .to_bytes()
 }

@@ -3,11 +3,12 @@
 use kubewarden_policy_sdk::settings::Validatable;
 use serde::{Deserialize, Serialize};
 
+use crate::image_reference::{self, DEFAULT_DOMAIN, ImageReference};
 use crate::namespace::NamespacePattern;
 use crate::registry::TrustedRegistry;
 
 /// The settings of a `ClusterAdmissionPolicy` (camelCase, all optional).
-#[derive(Serialize, Deserialize, Default, Debug, Clone, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Settings {
     /// Patch non-compliant pull policies to `Always` instead of rejecting.
@@ -22,25 +23,54 @@ pub struct Settings {
     pub trusted_registries: Vec<String>,
     /// Images pinned by digest are exempt.
     pub exempt_digest_pinned: bool,
+    /// The registry the nodes' runtime pulls an image from when its name has
+    /// none (`nginx`): `docker.io` for containerd and Docker; for CRI-O, the
+    /// one search registry of `registries.conf`; `""` when short names must
+    /// never be exempted through `trustedRegistries`.
+    pub short_name_registry: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            mutate: false,
+            warn_only: false,
+            exempt_namespaces: Vec::new(),
+            trusted_registries: Vec::new(),
+            exempt_digest_pinned: false,
+            short_name_registry: DEFAULT_DOMAIN.to_owned(),
+        }
+    }
 }
 
 /// Every setting name, as users write them; docs and UI files are tested against it.
-pub const SETTING_NAMES: [&str; 5] = [
+pub const SETTING_NAMES: [&str; 6] = [
     "mutate",
     "warnOnly",
     "exemptNamespaces",
     "trustedRegistries",
     "exemptDigestPinned",
+    "shortNameRegistry",
 ];
+
+/// A parsed settings entry, with the text it was written as (the evidence
+/// names it: `trustedRegistries[0] "ghcr.io/my-org"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Entry<T> {
+    pub parsed: T,
+    pub text: String,
+}
 
 /// The settings parsed into the matchers the decision applies.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Rules {
     pub mutate: bool,
     pub warn_only: bool,
-    pub exempt_namespaces: Vec<NamespacePattern>,
-    pub trusted_registries: Vec<TrustedRegistry>,
+    pub exempt_namespaces: Vec<Entry<NamespacePattern>>,
+    pub trusted_registries: Vec<Entry<TrustedRegistry>>,
     pub exempt_digest_pinned: bool,
+    /// Where short names come from; `None` when they are never trusted.
+    pub short_name_registry: Option<String>,
 }
 
 /// Settings entries that cannot be applied, each named by position and value.
@@ -70,6 +100,12 @@ impl Settings {
             TrustedRegistry::parse,
             &mut problems,
         );
+        let registry = &self.short_name_registry;
+        if !registry.is_empty() && !image_reference::is_domain_and_port(registry) {
+            problems.push(format!(
+                "shortNameRegistry {registry:?} is not a registry host (a DNS name or [IPv6] literal, with an optional :port; \"\" for none)"
+            ));
+        }
         if !problems.is_empty() {
             return Err(SettingsError(problems));
         }
@@ -79,7 +115,46 @@ impl Settings {
             exempt_namespaces,
             trusted_registries,
             exempt_digest_pinned: self.exempt_digest_pinned,
+            short_name_registry: Some(registry.clone()).filter(|r| !r.is_empty()),
         })
+    }
+}
+
+impl Rules {
+    /// The first `exemptNamespaces` entry that matches `namespace`.
+    pub(crate) fn exempt_namespace(&self, namespace: &str) -> Option<usize> {
+        self.exempt_namespaces
+            .iter()
+            .position(|entry| entry.parsed.matches(namespace))
+    }
+
+    /// The first `trustedRegistries` entry that trusts `image` (parsed as
+    /// `reference`), as the nodes resolve it: a short name comes from
+    /// `shortNameRegistry`, or is never trusted when that is `""`.
+    pub(crate) fn trusted_registry(
+        &self,
+        image: &str,
+        reference: &ImageReference<'_>,
+    ) -> Option<usize> {
+        let position = |reference: &ImageReference<'_>| {
+            self.trusted_registries
+                .iter()
+                .position(|entry| entry.parsed.trusts(reference))
+        };
+        if image_reference::names_registry(image) {
+            return position(reference);
+        }
+        match self.short_name_registry.as_deref() {
+            None => None,
+            Some(DEFAULT_DOMAIN) => position(reference),
+            Some(registry) => {
+                let qualified = format!("{registry}/{image}");
+                ImageReference::parse(&qualified)
+                    .ok()
+                    .as_ref()
+                    .and_then(position)
+            }
+        }
     }
 }
 
@@ -88,12 +163,15 @@ fn parse_all<T, E: std::fmt::Display>(
     entries: &[String],
     parse: fn(&str) -> Result<T, E>,
     problems: &mut Vec<String>,
-) -> Vec<T> {
+) -> Vec<Entry<T>> {
     entries
         .iter()
         .enumerate()
         .filter_map(|(index, entry)| match parse(entry) {
-            Ok(parsed) => Some(parsed),
+            Ok(parsed) => Some(Entry {
+                parsed,
+                text: entry.clone(),
+            }),
             Err(reason) => {
                 problems.push(format!("{setting}[{index}] {entry:?} {reason}"));
                 None

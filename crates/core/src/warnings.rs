@@ -89,7 +89,7 @@ fn write(pieces: &[Piece<'_>], kept: &[usize]) -> String {
 }
 
 /// The longest prefix of `text` of at most `max` bytes that ends on a character.
-fn truncate(text: &str, max: usize) -> &str {
+pub(crate) fn truncate(text: &str, max: usize) -> &str {
     let mut end = max.min(text.len());
     while !text.is_char_boundary(end) {
         end -= 1;

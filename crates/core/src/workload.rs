@@ -23,6 +23,11 @@ pub(crate) struct Workload<'a> {
 }
 
 impl Workload<'_> {
+    /// `spec.template.spec.containers[0]` and the like.
+    pub(crate) fn entry_path(&self, entry: &ImageEntry<'_>) -> FieldPath {
+        FieldPath::list(self.kind.pod_spec_location(), entry.list).at(entry.index)
+    }
+
     /// `spec.template.spec.containers[0].imagePullPolicy` and the like.
     pub(crate) fn policy_path(&self, entry: &ImageEntry<'_>) -> FieldPath {
         FieldPath::list(self.kind.pod_spec_location(), entry.list)

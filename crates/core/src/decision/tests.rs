@@ -114,6 +114,12 @@ use EntryList::{Containers as C, EphemeralContainers as E, Volumes as V};
 #[case::warn_only_leaves_compliant_alone(Some("Always"), "nginx:1.25", serde_json::json!({"warnOnly": true}), "accept")]
 #[case::warn_only_respects_trusted_registries(Some("IfNotPresent"), "ghcr.io/acme/app:1", serde_json::json!({"warnOnly": true, "trustedRegistries": ["ghcr.io/acme"]}), "accept")]
 #[case::mutate_mode_leaves_compliant_alone(Some("Always"), "nginx:1.25", serde_json::json!({"mutate": true}), "accept")]
+#[case::a_short_name_is_on_docker_hub_by_default(Some("IfNotPresent"), "nginx:1.25", serde_json::json!({"trustedRegistries": ["docker.io/library"]}), "accept")]
+#[case::a_short_name_from_a_search_registry(Some("IfNotPresent"), "nginx:1.25", serde_json::json!({"trustedRegistries": ["docker.io/library"], "shortNameRegistry": "registry.example.com"}), "reject")]
+#[case::a_short_name_trusted_at_its_search_registry(Some("IfNotPresent"), "team/app:1", serde_json::json!({"trustedRegistries": ["registry.example.com/team"], "shortNameRegistry": "registry.example.com"}), "accept")]
+#[case::no_short_name_registry_never_trusts_a_short_name(Some("IfNotPresent"), "nginx:1.25", serde_json::json!({"trustedRegistries": ["docker.io"], "shortNameRegistry": ""}), "reject")]
+#[case::no_short_name_registry_still_trusts_a_qualified_name(Some("IfNotPresent"), "docker.io/library/nginx:1.25", serde_json::json!({"trustedRegistries": ["docker.io"], "shortNameRegistry": ""}), "accept")]
+#[case::no_short_name_registry_keeps_digest_exemptions(Some("IfNotPresent"), &format!("nginx{DIGEST}"), serde_json::json!({"exemptDigestPinned": true, "shortNameRegistry": ""}), "accept")]
 fn rules_for_one_container(
     #[case] declared: Option<&str>,
     #[case] image: &str,
@@ -632,7 +638,7 @@ fn request(json: serde_json::Value) -> String {
     "",
     "CREATE",
     "kube-system",
-    Err(Ignored::ExemptNamespace)
+    Err(Ignored::ExemptNamespace(0))
 )]
 #[case::exempt_namespace_prefix(
     "apps",
@@ -641,7 +647,7 @@ fn request(json: serde_json::Value) -> String {
     "",
     "CREATE",
     "team-a",
-    Err(Ignored::ExemptNamespace)
+    Err(Ignored::ExemptNamespace(1))
 )]
 #[case::exemption_applies_to_debugging_too(
     "",
@@ -650,7 +656,7 @@ fn request(json: serde_json::Value) -> String {
     "ephemeralcontainers",
     "UPDATE",
     "kube-system",
-    Err(Ignored::ExemptNamespace)
+    Err(Ignored::ExemptNamespace(0))
 )]
 fn scope_of_a_request(
     #[case] group: &str,
@@ -674,4 +680,91 @@ fn scope_of_a_request(
         Scope::Skip(reason) => Err(reason),
     };
     assert_eq!(outcome, expected);
+}
+
+#[test]
+fn the_evidence_names_each_exemption_and_what_an_update_left_alone() {
+    let settings = serde_json::json!({
+        "exemptDigestPinned": true,
+        "trustedRegistries": ["quay.io/other", "ghcr.io/acme"],
+    });
+    let object = workload(
+        WorkloadKind::Pod,
+        vec![
+            container(0, "ghcr.io/acme/app:1", Some("IfNotPresent")),
+            container(1, &format!("nginx{DIGEST}"), None),
+            container(2, "nginx:1.25", Some("Always")),
+            entry(E, 0, "old", "busybox:1.36", Some("IfNotPresent")),
+            entry(E, 1, "new", "busybox:1.36", Some("IfNotPresent")),
+        ],
+    );
+    let old = workload(
+        WorkloadKind::Pod,
+        vec![entry(E, 0, "old", "busybox:1.36", Some("IfNotPresent"))],
+    );
+    let debug = Target {
+        ephemeral_containers: true,
+        ..update(WorkloadKind::Pod)
+    };
+    let (decision, evidence) = decide_with_evidence(debug, &object, Some(&old), &rules(settings));
+    assert_eq!(verdict(&decision), ("reject", vec![(E, 1)]));
+    let exempt: Vec<_> = evidence.exempt.iter().map(|(e, x)| (e.index, *x)).collect();
+    assert_eq!(exempt, []);
+    let unchanged: Vec<_> = evidence
+        .unchanged
+        .iter()
+        .map(|e| (e.list, e.index))
+        .collect();
+    // The containers are not judged by `kubectl debug`: the two that do not
+    // pull "Always" are recorded, exempt or not.
+    assert_eq!(unchanged, [(C, 0), (C, 1), (E, 0)]);
+}
+
+#[test]
+fn the_evidence_names_the_setting_that_exempts_each_entry() {
+    let object = workload(
+        WorkloadKind::Pod,
+        vec![
+            container(0, "ghcr.io/acme/app:1", Some("IfNotPresent")),
+            container(1, &format!("nginx{DIGEST}"), None),
+            container(2, "nginx:1.25", Some("Always")),
+        ],
+    );
+    let (_, evidence) = decide_with_evidence(
+        create(WorkloadKind::Pod),
+        &object,
+        None,
+        &rules(
+            serde_json::json!({"exemptDigestPinned": true, "trustedRegistries": ["quay.io/other", "ghcr.io/acme"]}),
+        ),
+    );
+    let exempt: Vec<_> = evidence
+        .exempt
+        .iter()
+        .map(|(e, x)| (e.list, e.index, *x))
+        .collect();
+    assert_eq!(
+        exempt,
+        [
+            (C, 0, Exemption::TrustedRegistry(1)),
+            (C, 1, Exemption::DigestPinned)
+        ]
+    );
+}
+
+#[test]
+fn an_unparsable_image_says_why() {
+    let object = workload(
+        WorkloadKind::Pod,
+        vec![container(0, "nginx@sha256:abc", Some("IfNotPresent"))],
+    );
+    let rules = rules(serde_json::json!({"exemptDigestPinned": true}));
+    let Decision::Reject(violations, _) = decide(create(WorkloadKind::Pod), &object, None, &rules)
+    else {
+        panic!("rejected");
+    };
+    assert_eq!(
+        violations[0].unparsable,
+        Some(crate::image_reference::ReferenceError::InvalidDigest)
+    );
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::audit::Annotations;
 use crate::decision::{Accepted, Remedy};
 use crate::message::Subject;
 use crate::pod_spec::ImageEntry;
@@ -33,6 +34,7 @@ fn violations<'w>(workload: &'w Workload<'static>) -> Vec<Violation<'w, 'static>
         .map(|entry| Violation {
             entry,
             effective: EffectivePolicy::Declared("IfNotPresent"),
+            unparsable: None,
         })
         .collect()
 }
@@ -47,16 +49,31 @@ fn decode(bytes: &[u8]) -> serde_json::Value {
     serde_json::from_slice(bytes).unwrap()
 }
 
+/// The response to `decision` under the default settings, without evidence.
+fn respond_to(decision: &Decision<'_, '_>, workload: &Workload<'_>, text: &str) -> Vec<u8> {
+    let rules = crate::settings::Settings::default().rules().unwrap();
+    respond(
+        (decision, &Evidence::default()),
+        &SUBJECT,
+        workload,
+        text,
+        &rules,
+    )
+}
+
 #[test]
 fn accept_is_minimal() {
-    assert_eq!(decode(&accept()), serde_json::json!({"accepted": true}));
+    assert_eq!(
+        decode(&accept(&Annotations::default())),
+        serde_json::json!({"accepted": true})
+    );
 }
 
 #[test]
 fn a_rejection_lists_entries_and_says_what_to_do() {
     let workload = workload(2);
     let decision = Decision::Reject(violations(&workload), Remedy::FixOrExempt);
-    let response = decode(&respond(&decision, &SUBJECT, &workload, "{}"));
+    let response = decode(&respond_to(&decision, &workload, "{}"));
     assert_eq!(response["accepted"], false);
     assert_eq!(
         response["message"],
@@ -71,7 +88,7 @@ fn a_rejection_lists_entries_and_says_what_to_do() {
 fn long_rejections_are_summarised() {
     let workload = workload(10_000);
     let decision = Decision::Reject(violations(&workload), Remedy::FixOrExempt);
-    let message = decode(&respond(&decision, &SUBJECT, &workload, "{}"))["message"]
+    let message = decode(&respond_to(&decision, &workload, "{}"))["message"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -100,7 +117,7 @@ fn a_broken_mutation_fails_closed() {
     // The violation's edit site points nowhere: a bug, answered with a rejection.
     let workload = workload(1);
     let decision = Decision::Mutate(violations(&workload));
-    let response = decode(&respond(&decision, &SUBJECT, &workload, r#"{"a":1}"#));
+    let response = decode(&respond_to(&decision, &workload, r#"{"a":1}"#));
     assert_eq!(response["accepted"], false);
     assert!(
         response["message"]
@@ -111,13 +128,13 @@ fn a_broken_mutation_fails_closed() {
 }
 
 #[test]
-fn accepted_decisions_carry_nothing() {
+fn accepted_decisions_carry_only_their_evidence() {
     let workload = workload(1);
-    let response = decode(&respond(
-        &Decision::Accept(Accepted::NoNewImage),
-        &SUBJECT,
-        &workload,
-        "{}",
-    ));
-    assert_eq!(response, serde_json::json!({"accepted": true}));
+    let decision = Decision::Accept(Accepted::NoNewImage);
+    let response = decode(&respond_to(&decision, &workload, "{}"));
+    assert_eq!(
+        response,
+        serde_json::json!({"accepted": true, "audit_annotations": {
+            "decision": "accepted", "reason": "no-new-image", "mode": "validate"}})
+    );
 }

@@ -65,7 +65,39 @@ fn every_bad_entry_is_reported_at_once() {
 fn defaults_validate_and_trust_nothing() {
     let settings: Settings = serde_json::from_value(json!({})).unwrap();
     assert_eq!(settings, Settings::default());
-    assert_eq!(settings.rules().unwrap(), Rules::default());
+    let rules = settings.rules().unwrap();
+    assert_eq!(
+        rules,
+        Rules {
+            short_name_registry: Some("docker.io".to_owned()),
+            ..Rules::default()
+        }
+    );
+}
+
+#[rstest]
+#[case::docker_hub("docker.io", Some("docker.io"))]
+#[case::a_search_registry("registry.example.com", Some("registry.example.com"))]
+#[case::with_a_port("registry.example.com:5000", Some("registry.example.com:5000"))]
+#[case::localhost("localhost:5000", Some("localhost:5000"))]
+#[case::none_means_short_names_are_never_trusted("", None)]
+fn short_name_registries_that_apply(#[case] value: &str, #[case] expected: Option<&str>) {
+    let settings: Settings = serde_json::from_value(json!({"shortNameRegistry": value})).unwrap();
+    let rules = settings.rules().unwrap();
+    assert_eq!(rules.short_name_registry.as_deref(), expected);
+}
+
+#[rstest]
+#[case::a_path("registry.example.com/library")]
+#[case::a_scheme("https://registry.example.com")]
+#[case::white_space("registry example.com")]
+#[case::an_empty_port("registry.example.com:")]
+#[case::a_wildcard("*.example.com")]
+fn short_name_registries_that_are_refused(#[case] value: &str) {
+    let settings: Settings = serde_json::from_value(json!({"shortNameRegistry": value})).unwrap();
+    let error = settings.validate().unwrap_err();
+    assert!(error.starts_with("shortNameRegistry"), "{error}");
+    assert!(error.contains("is not a registry host"), "{error}");
 }
 
 #[test]
