@@ -252,10 +252,10 @@ fn questions_ui_asks_for_exactly_the_settings_with_their_defaults() {
         let default: serde_json::Value =
             serde_yaml::from_value(question["default"].clone()).unwrap();
         assert_eq!(default, defaults[variable], "default of {variable}");
-        let expected_type = if default.is_boolean() {
-            "boolean"
-        } else {
-            "array["
+        let expected_type = match default {
+            serde_json::Value::Bool(_) => "boolean",
+            serde_json::Value::String(_) => "string",
+            _ => "array[",
         };
         assert_eq!(question["type"], expected_type, "type of {variable}");
         for field in ["label", "description", "group"] {
