@@ -25,7 +25,7 @@ HOST := target/debug/policy-host
 # The host's tests, which load policy.wasm (`test = false`: a bare
 # `cargo test --workspace`, as Kubewarden's test workflow runs it, skips them).
 WASM_TESTS := --test wasm --test malformed --test packaging --test size
-HOST_TESTS := $(WASM_TESTS) --test policy_server --test simulation
+HOST_TESTS := $(WASM_TESTS) --test policy_server --test probe --test simulation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test fmt fmt-check msrv lint unit-tests wasm-tests e2e-tests policy-server-tests \
@@ -122,7 +122,7 @@ e2e-tests: policy.wasm | bats
 policy-server-tests: policy.wasm
 	@if command -v $(KWCTL) >/dev/null 2>&1; then $(MAKE) --no-print-directory annotated-policy.wasm; fi
 	POLICY_WASM=$(CURDIR)/policy.wasm ANNOTATED_POLICY_WASM=$(CURDIR)/annotated-policy.wasm \
-	  cargo test -p policy-host --locked --test policy_server --test simulation -- --nocapture
+	  cargo test -p policy-host --locked --test policy_server --test probe --test simulation -- --nocapture
 
 # The cluster model with fresh seeds for SECONDS (through the policy server when on PATH).
 SECONDS ?= 60

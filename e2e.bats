@@ -250,3 +250,39 @@ patch_of() {
   evaluate replicaset_create_unowned.json '{"mutate": true}'
   [ "$(verdict)" = patch ]
 }
+
+@test "audit annotations record why: an exempt namespace, a trusted registry, a mutation" {
+  evaluate pod_create_if_not_present.json '{"exemptNamespaces": ["kube-system", "def*"]}'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"auditAnnotations":{'*'"exempt-namespace":"exemptNamespaces[1] \"def*\""'* ]]
+  [[ "$output" == *'"reason":"exempt-namespace"'* ]]
+  evaluate pod_create_trusted_registry.json '{"trustedRegistries": ["registry.example.com/shop"]}'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"exempt-entries":"spec.containers[0] trustedRegistries[0] \"registry.example.com/shop\""'* ]]
+  evaluate deployment_create.json '{"mutate": true}'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"decision":"mutated"'* ]]
+  [[ "$output" == *'"set-to-always":"spec.template.spec.initContainers[0].imagePullPolicy; spec.template.spec.containers[0].imagePullPolicy; '* ]]
+}
+
+@test "shortNameRegistry: a short name is trusted where the nodes pull it from" {
+  # busybox:1.36 beside images of registry.example.com/shop and ghcr.io/acme.
+  local trusted='"trustedRegistries": ["docker.io/library", "registry.example.com/shop", "ghcr.io/acme"]'
+  evaluate pod_create_if_not_present.json "{$trusted}"
+  [ "$(verdict)" = accept ]
+  evaluate pod_create_if_not_present.json "{$trusted, \"shortNameRegistry\": \"registry.example.com\"}"
+  [ "$(verdict)" = reject ]
+  [[ "$output" == *'image \"busybox:1.36\"'* ]]
+  evaluate pod_create_if_not_present.json "{$trusted, \"shortNameRegistry\": \"\"}"
+  [ "$(verdict)" = reject ]
+  run --separate-stderr "$KWCTL" run --request-path test_data/pod_create_if_not_present.json \
+    --settings-json '{"shortNameRegistry": "https://registry.example.com"}' "$POLICY"
+  [ "$status" -ne 0 ]
+  [[ "$output$stderr" == *'shortNameRegistry "https://registry.example.com" is not a registry host'* ]]
+}
+
+@test "a rejection offers only the remedies that help" {
+  evaluate pod_create_if_not_present.json '{"exemptDigestPinned": true}'
+  [ "$(verdict)" = reject ]
+  [[ "$output" == *'policy setting trustedRegistries) or the namespace'* ]]
+}

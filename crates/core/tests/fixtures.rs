@@ -68,6 +68,27 @@ fn verdicts(#[files("../../test_data/*.json")] path: PathBuf) {
             got, verdict,
             "{fixture} under {configuration}: {response:?}"
         );
+        // The audit annotations say the same, on every judged request.
+        let decision = response
+            .audit_annotations
+            .as_ref()
+            .and_then(|annotations| annotations.get("decision"))
+            .map(String::as_str);
+        let expected = match verdict {
+            Verdict::Accept => "accepted",
+            Verdict::Reject => "rejected",
+            Verdict::Patch => "mutated",
+            Verdict::Warn => "warned",
+        };
+        let ignored = request["operation"] == "DELETE"
+            || !matches!(request["subResource"].as_str(), None | Some("") | Some("ephemeralcontainers"))
+            || !["Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"]
+                .contains(&request["kind"]["kind"].as_str().unwrap_or_default());
+        assert_eq!(
+            decision,
+            (!ignored).then_some(expected),
+            "{fixture} under {configuration}: {response:?}"
+        );
         if verdict == Verdict::Reject {
             let message = response.message.expect("a rejection explains itself");
             assert!(message.contains("must be \"Always\""), "{message}");
