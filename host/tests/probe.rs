@@ -84,6 +84,48 @@ fn audit_event(answer: &AdmissionResponse) -> Value {
     })
 }
 
+/// The audit scanner's OpenReports `Report` for a Pod like the probe that
+/// this policy's validating instance fails (kubewarden-controller v1.33,
+/// `internal/audit-scanner/report`): the result is the `/audit` answer, its
+/// message the rejection; identifiers are placeholders.
+fn report(audit: &AdmissionResponse) -> Value {
+    let result = if audit.allowed { "pass" } else { "fail" };
+    let mut entry = json!({
+        "source": "kubewarden",
+        "policy": "clusterwide-always-pull-images",
+        "result": result,
+        "scored": true,
+        "resourceSelector": {},
+        "timestamp": {"seconds": 1_764_633_600, "nanos": 0},
+        "properties": {
+            "policy-name": "always-pull-images",
+            "policy-uid": "<uid of the ClusterAdmissionPolicy>",
+            "policy-resource-version": "<its resourceVersion>",
+            "validating": "true"
+        }
+    });
+    if let Some(message) = audit.message() {
+        entry["message"] = Value::String(message.to_owned());
+    }
+    let uid = "<uid of the Pod>";
+    json!({
+        "apiVersion": "openreports.io/v1alpha1",
+        "kind": "Report",
+        "metadata": {
+            "name": uid,
+            "namespace": "default",
+            "labels": {
+                "app.kubernetes.io/managed-by": "kubewarden",
+                "kubewarden.io/policyreport-version": "v2"
+            },
+            "ownerReferences": [{"apiVersion": "v1", "kind": "Pod", "name": "probe", "uid": uid}]
+        },
+        "scope": {"apiVersion": "v1", "kind": "Pod", "namespace": "default", "name": "probe", "uid": uid},
+        "summary": {"pass": u8::from(audit.allowed), "fail": u8::from(!audit.allowed), "warn": 0, "error": 0, "skip": 0},
+        "results": [entry]
+    })
+}
+
 /// Replaces the text between `<!-- sample:NAME -->` and `<!-- /sample -->`
 /// in `doc` with `sample` in a fenced block; `None` when the markers are missing.
 fn with_sample(doc: &str, name: &str, language: &str, sample: &str) -> Option<String> {
@@ -115,7 +157,10 @@ fn the_dry_run_probe_gets_the_documented_answers() {
     let validate = answer("validate");
     assert!(!validate.allowed, "{validate:?}");
     let message = validate.message().unwrap_or_default();
-    assert!(message.contains("spec.containers[0].imagePullPolicy is \"IfNotPresent\""), "{message}");
+    assert!(
+        message.contains("spec.containers[0].imagePullPolicy is \"IfNotPresent\""),
+        "{message}"
+    );
     assert_eq!(
         annotations(&validate),
         json!({"decision": "rejected", "mode": "validate", "reason": "not-always",
@@ -125,24 +170,46 @@ fn the_dry_run_probe_gets_the_documented_answers() {
     assert!(mutate.allowed, "{mutate:?}");
     assert_eq!(
         mutate.decoded_patch(),
-        Some(json!([{"op": "replace", "path": "/spec/containers/0/imagePullPolicy", "value": "Always"}]))
+        Some(
+            json!([{"op": "replace", "path": "/spec/containers/0/imagePullPolicy", "value": "Always"}])
+        )
     );
-    assert_eq!(annotations(&mutate)["set-to-always"], "spec.containers[0].imagePullPolicy");
+    assert_eq!(
+        annotations(&mutate)["set-to-always"],
+        "spec.containers[0].imagePullPolicy"
+    );
     let warn_only = answer("warn-only");
-    assert!(warn_only.allowed && warn_only.patch.is_none(), "{warn_only:?}");
-    assert_eq!(warn_only.warnings.as_ref().map(Vec::len), Some(1), "{warn_only:?}");
+    assert!(
+        warn_only.allowed && warn_only.patch.is_none(),
+        "{warn_only:?}"
+    );
+    assert_eq!(
+        warn_only.warnings.as_ref().map(Vec::len),
+        Some(1),
+        "{warn_only:?}"
+    );
     assert_eq!(annotations(&warn_only)["decision"], "warned");
 
     // The policy server passes the module's annotations on unchanged.
     for (policy, settings) in &configurations {
         let guest = host.validate(&request, settings).unwrap();
-        assert_eq!(guest.audit_annotations, answer(policy).audit_annotations, "{policy}");
+        assert_eq!(
+            guest.audit_annotations,
+            answer(policy).audit_annotations,
+            "{policy}"
+        );
     }
-    check_samples(&validate, &mutate);
+    let audit = server.review("audit", "validate", &request).unwrap();
+    assert!(!audit.allowed, "{audit:?}");
+    check_samples(&validate, &mutate, &audit);
 }
 
 /// docs/compliance.md shows these answers as this test produced them.
-fn check_samples(validate: &AdmissionResponse, mutate: &AdmissionResponse) {
+fn check_samples(
+    validate: &AdmissionResponse,
+    mutate: &AdmissionResponse,
+    audit: &AdmissionResponse,
+) {
     let path = common::repo_root().join("docs/compliance.md");
     let doc = std::fs::read_to_string(&path).unwrap();
     let pretty = |value: &Value| serde_json::to_string_pretty(value).unwrap();
@@ -151,6 +218,7 @@ fn check_samples(validate: &AdmissionResponse, mutate: &AdmissionResponse) {
         ("probe-validate", pretty(&json!(validate))),
         ("probe-mutate", pretty(&json!(mutate))),
         ("audit-event", pretty(&audit_event(validate))),
+        ("report", pretty(&report(audit))),
     ] {
         updated = with_sample(&updated, name, "json", &sample)
             .unwrap_or_else(|| panic!("docs/compliance.md has no sample:{name} markers"));

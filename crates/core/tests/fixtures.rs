@@ -81,9 +81,21 @@ fn verdicts(#[files("../../test_data/*.json")] path: PathBuf) {
             Verdict::Warn => "warned",
         };
         let ignored = request["operation"] == "DELETE"
-            || !matches!(request["subResource"].as_str(), None | Some("") | Some("ephemeralcontainers"))
-            || !["Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"]
-                .contains(&request["kind"]["kind"].as_str().unwrap_or_default());
+            || !matches!(
+                request["subResource"].as_str(),
+                None | Some("") | Some("ephemeralcontainers")
+            )
+            || ![
+                "Pod",
+                "Deployment",
+                "ReplicaSet",
+                "StatefulSet",
+                "DaemonSet",
+                "Job",
+                "CronJob",
+                "ReplicationController",
+            ]
+            .contains(&request["kind"]["kind"].as_str().unwrap_or_default());
         assert_eq!(
             decision,
             (!ignored).then_some(expected),

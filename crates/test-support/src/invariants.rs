@@ -14,6 +14,7 @@ pub fn check_validate(payload: &[u8]) -> Value {
         .map(|w: Option<Vec<String>>| w.unwrap_or_default())
         .expect("warnings are strings");
     assert_warnings_survive_the_api_server(&warnings);
+    assert_annotations_are_bounded(&response);
     if !accepted {
         assert_rejection_explains_itself(&response);
     }
@@ -23,12 +24,35 @@ pub fn check_validate(payload: &[u8]) -> Value {
     response
 }
 
+/// Audit annotations, when present, are a map of strings, each key a valid
+/// annotation name part and each value at most 1,024 bytes.
+fn assert_annotations_are_bounded(response: &Value) {
+    let Some(annotations) = response.get("audit_annotations") else {
+        return;
+    };
+    let annotations = annotations.as_object().expect("annotations are a map");
+    assert!(annotations.len() <= 8, "{annotations:?}");
+    for (key, value) in annotations {
+        assert!(
+            key.len() <= 63 && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+            "annotation key {key:?}"
+        );
+        let value = value.as_str().expect("annotation values are strings");
+        assert!(value.len() <= 1_024, "{key}: {} bytes", value.len());
+    }
+}
+
 /// A rejection has a message and never mutates.
 fn assert_rejection_explains_itself(response: &Value) {
     let message = response["message"]
         .as_str()
         .expect("a rejection has a message");
     assert!(!message.is_empty(), "a rejection explains itself");
+    assert!(
+        message.len() <= 4_096,
+        "a rejection of {} bytes",
+        message.len()
+    );
     assert!(
         response.get("mutated_object").is_none(),
         "a rejection never mutates"
