@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use criterion::{Criterion, criterion_group, criterion_main};
 use policy_host::PolicyModule;
 use serde_json::{Value, json};
+use test_support::scenarios::SCENARIOS;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -33,44 +34,6 @@ fn payload(name: &str, settings: Value) -> Vec<u8> {
         .to_string()
         .into_bytes()
 }
-
-pub const SCENARIOS: [(&str, &str, &str); 11] = [
-    ("pod_1_container", "pod_create_one_container.json", "{}"),
-    ("pod_2_containers", "pod_create_compliant.json", "{}"),
-    ("deployment_3c_2i_validate", "deployment_create.json", "{}"),
-    (
-        "deployment_3c_2i_mutate",
-        "deployment_create.json",
-        r#"{"mutate": true}"#,
-    ),
-    (
-        "deployment_3c_2i_warn_only",
-        "deployment_create.json",
-        r#"{"warnOnly": true}"#,
-    ),
-    ("pod_100_containers", "pod_create_100_containers.json", "{}"),
-    (
-        "exempt_namespace",
-        "pod_create_if_not_present.json",
-        r#"{"exemptNamespaces": ["kube-system", "default"]}"#,
-    ),
-    ("update_no_new_image", "pod_update_labels_only.json", "{}"),
-    (
-        "deployment_update_template_unchanged",
-        "deployment_update_scale.json",
-        "{}",
-    ),
-    (
-        "deployment_update_template_changed",
-        "deployment_update_set_env.json",
-        "{}",
-    ),
-    (
-        "trusted_registry",
-        "pod_create_trusted_registry.json",
-        r#"{"trustedRegistries": ["registry.example.com"]}"#,
-    ),
-];
 
 fn wasm(c: &mut Criterion) {
     let policy = module("POLICY_WASM", "policy.wasm").instantiate().unwrap();

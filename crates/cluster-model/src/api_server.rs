@@ -230,7 +230,7 @@ impl<'b> Cluster<'b> {
             .is_none_or(|old| template(kind, old) != template(kind, &object));
         let from_vouched_template =
             matches!(&actor, Actor::Controller(owner) if self.is_vouched(owner));
-        let (outcome, patched) = self.judge(
+        let (outcome, patched) = self.admit(
             &actor,
             operation,
             kind,
@@ -256,23 +256,6 @@ impl<'b> Cluster<'b> {
             from_vouched_template,
         });
         outcome
-    }
-
-    /// The policy's verdict on a write, and whether it patched `object`;
-    /// before the policy is installed, every write is admitted as it is.
-    fn judge(
-        &mut self,
-        actor: &Actor,
-        operation: Operation,
-        kind: Kind,
-        object: &mut Value,
-        old: Option<&Value>,
-        sub_resource: Option<&'static str>,
-    ) -> (Outcome, bool) {
-        match self.installed {
-            true => self.admit(actor, operation, kind, object, old, sub_resource),
-            false => (Outcome::Admitted, false),
-        }
     }
 
     fn store(
@@ -317,7 +300,8 @@ impl<'b> Cluster<'b> {
         current.is_some() && self.vouched.get(key) == current.as_ref()
     }
 
-    /// The admission chain; whether the object was patched.
+    /// The admission chain; whether the object was patched. Before the
+    /// policy is installed, every write is admitted as it is.
     fn admit(
         &mut self,
         actor: &Actor,
@@ -327,6 +311,9 @@ impl<'b> Cluster<'b> {
         old: Option<&Value>,
         sub_resource: Option<&'static str>,
     ) -> (Outcome, bool) {
+        if !self.installed {
+            return (Outcome::Admitted, false);
+        }
         let mut patched = false;
         if let Some(policy) = self.setup.mutating() {
             let request = self.request(actor, operation, kind, object, old, sub_resource);

@@ -9,6 +9,7 @@ use std::hint::black_box;
 use always_pull_images_core::bench;
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Value, json};
+use test_support::scenarios::SCENARIOS;
 
 fn fixture(name: &str) -> Value {
     let path = format!("{}/../../test_data/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -21,60 +22,9 @@ fn payload(name: &str, settings: Value) -> Vec<u8> {
         .into_bytes()
 }
 
-/// (scenario, fixture, settings): the same list as the wasm benchmark.
-const SCENARIOS: &[(&str, &str, &str)] = &[
-    ("pod_1_container", "pod_create_one_container.json", r#"{}"#),
-    ("pod_2_containers", "pod_create_compliant.json", r#"{}"#),
-    (
-        "deployment_3c_2i_validate",
-        "deployment_create.json",
-        r#"{}"#,
-    ),
-    (
-        "deployment_3c_2i_mutate",
-        "deployment_create.json",
-        r#"{"mutate": true}"#,
-    ),
-    (
-        "deployment_3c_2i_warn_only",
-        "deployment_create.json",
-        r#"{"warnOnly": true}"#,
-    ),
-    (
-        "pod_100_containers",
-        "pod_create_100_containers.json",
-        r#"{}"#,
-    ),
-    (
-        "exempt_namespace",
-        "pod_create_if_not_present.json",
-        r#"{"exemptNamespaces": ["kube-system", "default"]}"#,
-    ),
-    (
-        "update_no_new_image",
-        "pod_update_labels_only.json",
-        r#"{}"#,
-    ),
-    (
-        "deployment_update_template_unchanged",
-        "deployment_update_scale.json",
-        r#"{}"#,
-    ),
-    (
-        "deployment_update_template_changed",
-        "deployment_update_set_env.json",
-        r#"{}"#,
-    ),
-    (
-        "trusted_registry",
-        "pod_create_trusted_registry.json",
-        r#"{"trustedRegistries": ["registry.example.com"]}"#,
-    ),
-];
-
 fn validate(c: &mut Criterion) {
     let mut group = c.benchmark_group("native_validate");
-    for &(name, fixture, settings) in SCENARIOS {
+    for (name, fixture, settings) in SCENARIOS {
         let payload = payload(fixture, serde_json::from_str(settings).unwrap());
         group.bench_function(name, |b| {
             b.iter(|| always_pull_images_core::validate(black_box(&payload)))

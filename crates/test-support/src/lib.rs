@@ -3,5 +3,6 @@
 
 pub mod files;
 pub mod invariants;
+pub mod scenarios;
 pub mod structured;
 pub mod verdicts;
