@@ -141,7 +141,7 @@ impl Rules {
                 .iter()
                 .position(|entry| entry.parsed.trusts(reference))
         };
-        if image_reference::names_registry(image) {
+        if self.trusted_registries.is_empty() || image_reference::names_registry(image) {
             return position(reference);
         }
         match self.short_name_registry.as_deref() {
