@@ -21,7 +21,13 @@ KWCTL ?= kwctl
 FUZZ_SECONDS ?= 600
 WASM_TARGET := wasm32-wasip1
 POLICY_SOURCES := $(shell find src crates/core/src -name '*.rs') Cargo.toml crates/core/Cargo.toml Cargo.lock
-HOST := target/debug/policy-host
+# Cargo's output directory: CARGO_TARGET_DIR when set (a shared target
+# directory, as people and CI caches use), else target/.
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+# The harness with its wasm runtime (wasmi), which only these targets build:
+# Kubewarden's `cargo check|test|clippy --workspace` build no wasm runtime.
+HOST_FEATURES := -p policy-host --features runtime
+HOST := $(TARGET_DIR)/debug/policy-host
 # The host's tests, which load policy.wasm (`test = false`: a bare
 # `cargo test --workspace`, as Kubewarden's test workflow runs it, skips them).
 WASM_TESTS := --test wasm --test malformed --test packaging --test size
@@ -29,7 +35,7 @@ HOST_TESTS := $(WASM_TESTS) --test policy_server --test probe --test simulation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test fmt fmt-check msrv lint unit-tests wasm-tests e2e-tests policy-server-tests \
-        release-replay bench fuzz push clean wasm-target host bats baseline.wasm sim
+        release-replay bench fuzz push clean wasm-target host bats valgrind baseline.wasm sim
 
 # --- build -------------------------------------------------------------------
 
@@ -39,7 +45,7 @@ wasm-target:
 # Exactly what Kubewarden's release workflow ships: the cargo output, as it is.
 policy.wasm: $(POLICY_SOURCES) | wasm-target
 	cargo build --target=$(WASM_TARGET) --release --locked
-	cp target/$(WASM_TARGET)/release/always_pull_images.wasm policy.wasm
+	cp $(TARGET_DIR)/$(WASM_TARGET)/release/always_pull_images.wasm policy.wasm
 	@echo "policy.wasm: $$(wc -c < policy.wasm) bytes"
 
 annotated-policy.wasm: policy.wasm metadata.yml README.md
@@ -48,7 +54,7 @@ annotated-policy.wasm: policy.wasm metadata.yml README.md
 
 # The test harness; `make run` uses it where kwctl is not installed.
 host:
-	cargo build -p policy-host --locked
+	cargo build $(HOST_FEATURES) --locked
 
 # --- run ---------------------------------------------------------------------
 
@@ -92,7 +98,7 @@ msrv:
 # are checked on stable, as code (cargo-fuzz builds them with nightly).
 lint: | wasm-target
 	cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
-	cargo clippy -p policy-host --locked $(HOST_TESTS) -- -D warnings
+	cargo clippy $(HOST_FEATURES) --locked $(HOST_TESTS) --bench wasm -- -D warnings
 	cargo clippy --target=$(WASM_TARGET) --locked -- -D warnings
 	cargo clippy --manifest-path fuzz/Cargo.toml --locked -- -D warnings
 
@@ -104,7 +110,7 @@ unit-tests:
 wasm-tests: policy.wasm
 	@if command -v $(KWCTL) >/dev/null 2>&1; then $(MAKE) --no-print-directory annotated-policy.wasm; fi
 	POLICY_WASM=$(CURDIR)/policy.wasm ANNOTATED_POLICY_WASM=$(CURDIR)/annotated-policy.wasm \
-	  cargo test -p policy-host --locked $(WASM_TESTS)
+	  cargo test $(HOST_FEATURES) --locked $(WASM_TESTS)
 
 # The annotated module through the real kwctl, as users and release CI run it.
 e2e-tests: policy.wasm | bats
@@ -122,14 +128,14 @@ e2e-tests: policy.wasm | bats
 policy-server-tests: policy.wasm
 	@if command -v $(KWCTL) >/dev/null 2>&1; then $(MAKE) --no-print-directory annotated-policy.wasm; fi
 	POLICY_WASM=$(CURDIR)/policy.wasm ANNOTATED_POLICY_WASM=$(CURDIR)/annotated-policy.wasm \
-	  cargo test -p policy-host --locked --test policy_server --test probe --test simulation -- --nocapture
+	  cargo test $(HOST_FEATURES) --locked --test policy_server --test probe --test simulation -- --nocapture
 
 # The cluster model with fresh seeds for SECONDS (through the policy server when on PATH).
 SECONDS ?= 60
 sim: policy.wasm
 	@if command -v $(KWCTL) >/dev/null 2>&1; then $(MAKE) --no-print-directory annotated-policy.wasm; fi
 	SIM_SECONDS=$(SECONDS) POLICY_WASM=$(CURDIR)/policy.wasm ANNOTATED_POLICY_WASM=$(CURDIR)/annotated-policy.wasm \
-	  cargo test -p policy-host --locked --test simulation -- --nocapture
+	  cargo test $(HOST_FEATURES) --locked --test simulation -- --nocapture
 
 # Kubewarden's reusable test and release workflows, replayed on a clean clone of HEAD.
 release-replay:
@@ -145,25 +151,34 @@ bats:
 
 # --- performance ---------------------------------------------------------------
 
-BASELINE_WASM := target/$(WASM_TARGET)/release/baseline_policy.wasm
+BASELINE_WASM := $(TARGET_DIR)/$(WASM_TARGET)/release/baseline_policy.wasm
 
 baseline.wasm: | wasm-target
 	cargo build -p baseline-policy --locked --target=$(WASM_TARGET) --release
 
-# Native (decision, parsing) and wasm (policy.wasm vs the baseline policy, same run) benchmarks.
-bench: policy.wasm baseline.wasm host
+# Native (criterion: decision, parsing) and wasm benchmarks: policy.wasm beside
+# the baseline policy, in instructions (callgrind; they repeat exactly) and,
+# where kwctl is on PATH, `kwctl bench` medians (wasmtime, the policy server's runtime).
+bench: policy.wasm baseline.wasm | valgrind
 	cargo bench -p always-pull-images-core --features bench --bench native --locked
-	POLICY_WASM=$(CURDIR)/policy.wasm BASELINE_WASM=$(CURDIR)/$(BASELINE_WASM) \
-	  cargo bench -p policy-host --locked --bench wasm --profile dev
-	$(HOST) bench-report target/criterion
+	POLICY_WASM=$(CURDIR)/policy.wasm BASELINE_WASM=$(abspath $(BASELINE_WASM)) \
+	  cargo bench $(HOST_FEATURES) --locked --bench wasm
+
+valgrind:
+	@command -v valgrind >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null && { [ -z "$(SUDO)" ] || command -v sudo >/dev/null; }; then \
+	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq valgrind >/dev/null; \
+	  else \
+	    echo "valgrind is needed for the instruction counts: install it (apt-get install valgrind)"; exit 1; \
+	  fi; }
 
 # Each fuzz target for FUZZ_SECONDS (nightly and cargo-fuzz; installed when missing). New inputs
 # go to target/fuzz-corpus; `make test` replays the committed seeds in fuzz/corpus natively.
 fuzz:
 	@command -v cargo-fuzz >/dev/null 2>&1 || cargo +nightly install cargo-fuzz --locked
 	cd fuzz && for target in validate validate_structured validate_settings image_reference; do \
-	  mkdir -p ../target/fuzz-corpus/$$target; \
-	  cargo +nightly fuzz run -O $$target ../target/fuzz-corpus/$$target corpus/$$target -- \
+	  mkdir -p $(abspath $(TARGET_DIR))/fuzz-corpus/$$target; \
+	  cargo +nightly fuzz run -O $$target $(abspath $(TARGET_DIR))/fuzz-corpus/$$target corpus/$$target -- \
 	    -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=4096 || exit 1; \
 	done
 

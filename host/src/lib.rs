@@ -7,74 +7,29 @@
 //! module's waPC functions with it, and `make run` uses it where `kwctl` is not
 //! installed. Everything else (annotating, scaffolding, pushing, e2e tests) is
 //! done by the real `kwctl`.
+//!
+//! The wasm runtime (the `runtime` feature, [`runtime`]) is the wasmi
+//! interpreter, not the policy server's wasmtime: it builds in seconds, so
+//! `make run` needs no wasmtime build, and it executes the same module with
+//! the same answers (the policy-server tests compare them). Without the
+//! feature this crate is the response types only, and Kubewarden's
+//! `cargo test --workspace` builds no wasm runtime.
 
 // Smaller pieces in the harness itself (its tests may be long tables).
 #![deny(clippy::too_many_lines)]
 
 use std::error::Error;
-use std::path::Path;
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use wapc::WapcHost;
-use wasmtime_provider::WasmtimeEngineProviderBuilder;
-pub use wasmtime_provider::wasmtime::{Engine, Module};
+
+#[cfg(feature = "runtime")]
+mod runtime;
+#[cfg(feature = "runtime")]
+pub use runtime::{Instance, PolicyModule};
 
 pub type HostResult<T> = Result<T, Box<dyn Error + Send + Sync>>;
-
-/// A compiled policy module, from which instances are made cheaply.
-#[derive(Clone)]
-pub struct PolicyModule {
-    engine: Engine,
-    module: Module,
-}
-
-impl PolicyModule {
-    pub fn compile(wasm: &[u8]) -> HostResult<Self> {
-        let engine = Engine::default();
-        let module = Module::new(&engine, wasm)?;
-        Ok(PolicyModule { engine, module })
-    }
-
-    pub fn load(path: &Path) -> HostResult<Self> {
-        let wasm =
-            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        Self::compile(&wasm)
-    }
-
-    /// A fresh, initialized instance (`_start` and `wapc_init` have run).
-    pub fn instantiate(&self) -> HostResult<Instance> {
-        let provider = WasmtimeEngineProviderBuilder::new()
-            .engine(self.engine.clone())
-            .module(self.module.clone())
-            .build()?;
-        let host = WapcHost::new(Box::new(provider), Some(Box::new(host_callback)))?;
-        Ok(Instance { host })
-    }
-}
-
-/// Answers the host calls a policy may make, as policy-evaluator does: logging
-/// is accepted; everything else is an error the policy sees.
-fn host_callback(
-    _id: u64,
-    binding: &str,
-    namespace: &str,
-    operation: &str,
-    payload: &[u8],
-) -> HostResult<Vec<u8>> {
-    match (binding, namespace, operation) {
-        ("kubewarden", "tracing", "log") => {
-            eprintln!("policy log: {}", String::from_utf8_lossy(payload));
-            Ok(Vec::new())
-        }
-        ("kubewarden", "tracing", operation) => {
-            Err(format!("unknown operation: {operation}").into())
-        }
-        ("kubewarden", namespace, _) => Err(format!("unknown namespace: {namespace}").into()),
-        (binding, _, _) => Err(format!("unknown binding: {binding}").into()),
-    }
-}
 
 /// The answer of `validate_settings`.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -132,64 +87,13 @@ impl AdmissionResponse {
     }
 }
 
-/// One instance of the policy, kept warm across calls as the policy server does.
-pub struct Instance {
-    host: WapcHost,
-}
-
-impl Instance {
-    pub fn call(&self, operation: &str, payload: &[u8]) -> HostResult<Vec<u8>> {
-        Ok(self.host.call(operation, payload)?)
-    }
-
-    pub fn protocol_version(&self) -> HostResult<String> {
-        Ok(serde_json::from_slice(
-            &self.call("protocol_version", b"")?,
-        )?)
-    }
-
-    pub fn validate_settings(&self, settings: &Value) -> HostResult<SettingsValidation> {
-        let answer = self.call(
-            "validate_settings",
-            serde_json::to_string(settings)?.as_bytes(),
-        )?;
-        Ok(serde_json::from_slice(&answer)?)
-    }
-
-    /// The raw `validate` call: the payload policy-evaluator builds.
-    pub fn validate(&self, request: &Value, settings: &Value) -> HostResult<GuestResponse> {
-        let payload =
-            serde_json::to_vec(&serde_json::json!({"request": request, "settings": settings}))?;
-        Ok(serde_json::from_slice(&self.call("validate", &payload)?)?)
-    }
-
-    /// `validate` turned into an AdmissionResponse, as policy-evaluator does. A
-    /// guest failure becomes a rejection with code 500, never a host error.
-    pub fn evaluate(&self, request: &Value, settings: &Value) -> AdmissionResponse {
-        let uid = request
-            .get("uid")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        match self.validate(request, settings) {
-            Ok(response) => admission_response(uid, request, response),
-            Err(error) => AdmissionResponse {
-                uid,
-                allowed: false,
-                patch_type: None,
-                patch: None,
-                status: Some(Status {
-                    message: Some(format!("internal server error: {error}")),
-                    code: Some(500),
-                }),
-                audit_annotations: None,
-                warnings: None,
-            },
-        }
-    }
-}
-
-fn admission_response(uid: String, request: &Value, response: GuestResponse) -> AdmissionResponse {
+/// `validate`'s answer turned into an AdmissionResponse, as policy-evaluator
+/// does: the patch is the diff of the request object and `mutated_object`.
+pub fn admission_response(
+    uid: String,
+    request: &Value,
+    response: GuestResponse,
+) -> AdmissionResponse {
     let patch = response.mutated_object.as_ref().and_then(|mutated| {
         let original = request.get("object").unwrap_or(&Value::Null);
         let diff = json_patch::diff(original, mutated);

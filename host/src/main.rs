@@ -1,25 +1,23 @@
 //! `policy-host run ...`: the one `kwctl run` form `make run` (scripts/demo.sh)
-//! uses, for machines without kwctl; and `policy-host bench-report`.
+//! uses, for machines without kwctl.
 
 // Smaller pieces in the harness itself (its tests may be long tables).
 #![deny(clippy::too_many_lines)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use policy_host::{PolicyModule, request_from_document};
 use serde_json::{Value, json};
 
 const USAGE: &str = "usage:
-  policy-host run --request-path FILE [--settings-json JSON] POLICY.wasm
-  policy-host bench-report [CRITERION_DIR]                    (after `make bench`)";
+  policy-host run --request-path FILE [--settings-json JSON] POLICY.wasm";
 
 fn main() -> ExitCode {
     let mut args = lexopt::Parser::from_env();
     let result = match args.next() {
         Ok(Some(lexopt::Arg::Value(command))) => match command.to_str() {
             Some("run") => run(args),
-            Some("bench-report") => bench_report(args),
             _ => Err(USAGE.to_owned()),
         },
         _ => Err(USAGE.to_owned()),
@@ -119,84 +117,5 @@ fn run(args: lexopt::Parser) -> Result<(), String> {
         "{}",
         serde_json::to_string(&response).map_err(|e| e.to_string())?
     );
-    Ok(())
-}
-
-/// The median (ns) of one criterion benchmark, from its estimates file.
-fn median_ns(dir: &Path) -> Option<f64> {
-    let text = std::fs::read_to_string(dir.join("new/estimates.json")).ok()?;
-    let estimates: Value = serde_json::from_str(&text).ok()?;
-    estimates["median"]["point_estimate"].as_f64()
-}
-
-/// The criterion directory `bench-report` reads (`target/criterion` by default).
-fn report_dir(mut args: lexopt::Parser) -> Result<PathBuf, String> {
-    let mut dir = PathBuf::from("target/criterion");
-    while let Some(arg) = args.next().map_err(usage)? {
-        match arg {
-            lexopt::Arg::Value(value) => dir = PathBuf::from(value),
-            other => return Err(usage(other.unexpected())),
-        }
-    }
-    Ok(dir)
-}
-
-/// The wasm benchmark groups (`wasm_<scenario>`) under `dir`, sorted.
-fn wasm_groups(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut groups: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e} (run `make bench` first)", dir.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("wasm_"))
-        })
-        .collect();
-    groups.sort();
-    Ok(groups)
-}
-
-/// Prints the wasm benchmark medians as ratios to the baseline policy.
-fn bench_report(args: lexopt::Parser) -> Result<(), String> {
-    let dir = report_dir(args)?;
-    let micros = |ns: f64| format!("{:.1} µs", ns / 1000.0);
-    println!(
-        "| scenario | baseline (parse + read one field) | always-pull-images | ratio | native `validate` |"
-    );
-    println!("|---|---:|---:|---:|---:|");
-    let mut per_scenario = std::collections::BTreeMap::new();
-    for group in &wasm_groups(&dir)? {
-        let name = group
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .trim_start_matches("wasm_")
-            .to_owned();
-        let (Some(policy), Some(baseline)) = (
-            median_ns(&group.join("policy")),
-            median_ns(&group.join("baseline")),
-        ) else {
-            continue;
-        };
-        let native =
-            median_ns(&dir.join("native_validate").join(&name)).map_or("–".to_owned(), micros);
-        println!(
-            "| {name} | {} | {} | {:.2}x | {native} |",
-            micros(baseline),
-            micros(policy),
-            policy / baseline
-        );
-        per_scenario.insert(name, policy);
-    }
-    if let (Some(one), Some(hundred)) = (
-        per_scenario.get("pod_1_container"),
-        per_scenario.get("pod_100_containers"),
-    ) {
-        println!(
-            "\nCost per extra container (wasm, (100 containers - 1 container) / 99): {:.2} µs",
-            (hundred - one) / 99.0 / 1000.0
-        );
-    }
     Ok(())
 }
