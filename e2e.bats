@@ -98,12 +98,22 @@ patch_of() {
   [[ "$output" == *'cannot change after creation'* ]]
 }
 
-@test "mutate mode warns about a ReplicaSet instead of patching it" {
-  evaluate replicaset_create.json '{"mutate": true}'
+@test "a ReplicaSet a controller owns is accepted as written, with a warning, in every mode" {
+  for settings in '{}' '{"mutate": true}' '{"warnOnly": true}'; do
+    for fixture in replicaset_create.json replicaset_create_argo_rollout.json; do
+      evaluate "$fixture" "$settings"
+      [ "$status" -eq 0 ] && [ "$(verdict)" = accept ] || { echo "$fixture, $settings: $output"; false; }
+      [[ "$output" == *'written by its controller, so accepted as is'* ]]
+      [[ "$output" == *'"reason":"controlled-template"'* ]]
+    done
+  done
+}
+
+@test "a Pod entry changed to an image another entry runs is judged" {
+  evaluate pod_update_entry_image_changed.json
   [ "$status" -eq 0 ]
-  [[ "$output" == *'"allowed":true'* ]]
-  [[ "$output" != *'"patch"'* ]]
-  [[ "$output" == *'a controller owns this template, so it is not mutated'* ]]
+  [ "$(verdict)" = reject ]
+  [[ "$output" == *'nginx:1.25'* ]]
 }
 
 @test "accepts an update that brings no new image" {
@@ -159,9 +169,9 @@ patch_of() {
     [ "$status" -eq 0 ] && [ "$(verdict)" = patch ] || { echo "$fixture, mutate: $output"; false; }
   done
   evaluate replicaset_create.json
-  [ "$(verdict)" = reject ]
+  [ "$(verdict)" = accept ] && [[ "$output" == *'"warnings"'* ]]
   evaluate replicaset_create.json '{"mutate": true}'
-  [ "$(verdict)" = accept ]
+  [ "$(verdict)" = accept ] && [[ "$output" == *'"warnings"'* ]]
 }
 
 @test "kubectl debug: the ephemeral-container UPDATE is patched in mutate mode" {

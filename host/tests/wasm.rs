@@ -151,8 +151,7 @@ fn mutate_mode_rejects_pod_updates_and_warns_on_replicasets() {
     let replicaset = evaluate("replicaset_create.json", json!({"mutate": true}));
     assert!(replicaset.allowed && replicaset.patch.is_none());
     assert!(
-        replicaset.warnings.unwrap()[0]
-            .contains("a controller owns this template, so it is not mutated")
+        replicaset.warnings.unwrap()[0].contains("written by its controller, so accepted as is")
     );
 }
 

@@ -80,6 +80,12 @@ pub enum Action {
     DeletePod {
         target: usize,
     },
+    /// `kubectl delete rs` (or a restore that lacks it): the garbage collector
+    /// deletes its Pods, and its Deployment, if any, makes it again
+    /// (`getNewReplicaSet`).
+    DeleteReplicaSet {
+        target: usize,
+    },
     /// Time passes: every CronJob makes a Job.
     CronTick,
 }
@@ -155,6 +161,7 @@ pub fn action() -> impl Strategy<Value = Action> {
         1 => target.clone().prop_map(|target| Action::QueueAdmit { target }),
         1 => (target.clone(), image(), policy()).prop_map(|(target, image, policy)| Action::Debug { target, image, policy }),
         2 => target.clone().prop_map(|target| Action::DeletePod { target }),
+        1 => target.clone().prop_map(|target| Action::DeleteReplicaSet { target }),
         1 => Just(Action::CronTick),
     ]
 }
@@ -193,6 +200,11 @@ pub fn apply(cluster: &mut Cluster<'_>, action: &Action, step: usize) {
                 cluster.delete(&pod);
             }
         }
+        Action::DeleteReplicaSet { target } => {
+            if let Some(replica_set) = nth(cluster.keys_of(Kind::ReplicaSet), *target) {
+                cluster.delete_with_dependents(&replica_set);
+            }
+        }
         Action::Debug {
             target,
             image,
@@ -228,7 +240,8 @@ fn edit_target(action: &Action) -> usize {
         | Action::Suspend { target, .. }
         | Action::QueueAdmit { target }
         | Action::Debug { target, .. }
-        | Action::DeletePod { target } => *target,
+        | Action::DeletePod { target }
+        | Action::DeleteReplicaSet { target } => *target,
         Action::Create { .. } | Action::CronTick => 0,
     }
 }
@@ -382,6 +395,16 @@ fn queue_admit(cluster: &mut Cluster<'_>, target: usize) {
         return;
     };
     let queue = Actor::Controller(key.clone());
+    // A preempted Job that had started: Kueue's `JobReconciler.stopJob`
+    // suspends it and clears `status.startTime` (a status write) before it
+    // changes the scheduling directives, which the API server allows only
+    // for a suspended Job that has not started.
+    if job.pointer("/status/startTime").is_some() {
+        cluster.clear_status(&key, "startTime");
+        job["status"]
+            .as_object_mut()
+            .map(|status| status.remove("startTime"));
+    }
     job["spec"]["template"]["metadata"]["labels"]["kueue.x-k8s.io/podset"] = json!("main");
     job["spec"]["template"]["spec"]["nodeSelector"] = json!({"cloud.example.com/flavor": "spot"});
     cluster.write(queue.clone(), Operation::Update, Kind::Job, job, None);

@@ -118,6 +118,14 @@ pub struct WriteEvent {
     /// A controller's write on behalf of an object whose current template a
     /// user's admitted write set (or that was made from one).
     pub from_vouched_template: bool,
+    /// Written after the policy was installed (judged by it).
+    pub after_install: bool,
+    /// The pod spec as sent complies (pulls `Always`, or exempt).
+    pub sent_complies: bool,
+    /// The object as sent names a controlling owner (`controller: true`).
+    pub controller_owned: bool,
+    /// The pod spec stored before an UPDATE.
+    pub old_spec: Option<Value>,
 }
 
 /// The cluster: its store, its admission chain, what happened.
@@ -197,6 +205,38 @@ impl<'b> Cluster<'b> {
         self.vouched.remove(key);
     }
 
+    /// Deletes an object and, as the garbage collector does in the
+    /// background, every object it controls, theirs in turn.
+    pub fn delete_with_dependents(&mut self, key: &Key) {
+        let Some(object) = self.objects.get(key).cloned() else {
+            return;
+        };
+        let uid = objects::uid(&object).to_owned();
+        self.delete(key);
+        let dependents: Vec<Key> = self
+            .objects
+            .iter()
+            .filter(|(_, v)| objects::controller_uid(v) == Some(uid.as_str()))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for dependent in dependents {
+            self.delete_with_dependents(&dependent);
+        }
+    }
+
+    /// A status member removed (a status write, not judged by the policy).
+    pub fn clear_status(&mut self, key: &Key, member: &str) {
+        if let Some(status) = self
+            .objects
+            .get_mut(key)
+            .and_then(|object| object.get_mut("status"))
+            .and_then(Value::as_object_mut)
+            && status.remove(member).is_some()
+        {
+            self.revision += 1;
+        }
+    }
+
     /// A write to the status subresource (not judged by the policy).
     pub fn set_status(&mut self, key: &Key, member: &str, value: Value) {
         if let Some(object) = self.objects.get_mut(key)
@@ -230,6 +270,12 @@ impl<'b> Cluster<'b> {
             .is_none_or(|old| template(kind, old) != template(kind, &object));
         let from_vouched_template =
             matches!(&actor, Actor::Controller(owner) if self.is_vouched(owner));
+        let pointer = kind.pod_spec_pointer();
+        let sent_complies = object
+            .pointer(pointer)
+            .is_none_or(|spec| objects::spec_complies(spec, self.setup.exemptions));
+        let controller_owned = objects::controller_uid(&object).is_some();
+        let old_spec = old.as_ref().and_then(|old| old.pointer(pointer).cloned());
         let (outcome, patched) = self.admit(
             &actor,
             operation,
@@ -254,6 +300,10 @@ impl<'b> Cluster<'b> {
             patched,
             stored_spec,
             from_vouched_template,
+            after_install: self.installed,
+            sent_complies,
+            controller_owned,
+            old_spec,
         });
         outcome
     }

@@ -10,7 +10,10 @@ pub type Breach = String;
 pub fn check_all(cluster: &Cluster<'_>) -> Result<(), Breach> {
     patches_and_warnings_in_bounds(cluster)?;
     safety(cluster)?;
+    safety_of_changed_entries(cluster)?;
     no_silent_stall(cluster)?;
+    the_pair_never_stalls(cluster)?;
+    mutate_mode_patches(cluster)?;
     stored_compliance(cluster)?;
     no_surprise_rollout(cluster)?;
     what_runs_keeps_working(cluster)?;
@@ -61,6 +64,116 @@ pub fn safety(cluster: &Cluster<'_>) -> Result<(), Breach> {
                 "safety: {key} runs {:?}",
                 objects::entries(&pod["spec"])
             ));
+        }
+    }
+    Ok(())
+}
+
+/// An admitted Pod UPDATE (validate, mutate, pair) stores no entry whose
+/// image changed (new to the Pod, or another than the same entry's before,
+/// matched by list and name) unless it pulls `Always` or is exempt.
+pub fn safety_of_changed_entries(cluster: &Cluster<'_>) -> Result<(), Breach> {
+    if !cluster.setup.enforces() {
+        return Ok(());
+    }
+    for event in &cluster.events {
+        let (Some(old), Some(new)) = (&event.old_spec, &event.stored_spec) else {
+            continue;
+        };
+        if event.key.kind != Kind::Pod
+            || !event.after_install
+            || objects::namespace_exempt(&event.key.namespace, cluster.setup.exemptions)
+        {
+            continue;
+        }
+        let old = objects::named_entries(old);
+        let old_images: Vec<&String> = old.iter().map(|(_, image, _)| image).collect();
+        let changed = objects::named_entries(new)
+            .into_iter()
+            .filter(|(key, image, _)| {
+                !old_images.contains(&image) || old.iter().any(|(k, i, _)| k == key && i != image)
+            });
+        for (key, image, policy) in changed {
+            if !objects::entry_complies(&image, &policy, cluster.setup.exemptions) {
+                return Err(format!(
+                    "{}: {key:?} runs {image} with {policy:?}",
+                    breach("safety of changed entries", event)
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// In the pair and in mutate mode, every object a controller makes is
+/// admitted, and every Pod it makes is admitted patched or compliant (but
+/// for the injector of the README's known limitation, whose Pods are
+/// rejected, or stored with its sidecar, by design).
+pub fn the_pair_never_stalls(cluster: &Cluster<'_>) -> Result<(), Breach> {
+    let setup = cluster.setup;
+    if !matches!(setup.mode, Mode::Pair | Mode::Mutate) {
+        return Ok(());
+    }
+    for event in &cluster.events {
+        if !matches!(event.actor, Actor::Controller(_))
+            || !event.after_install
+            || (setup.injector_without_way_out() && event.key.kind == Kind::Pod)
+        {
+            continue;
+        }
+        if event.outcome != Outcome::Admitted {
+            return Err(breach("the pair never stalls", event));
+        }
+        let stored_complies = event
+            .stored_spec
+            .as_ref()
+            .is_none_or(|spec| objects::spec_complies(spec, setup.exemptions));
+        if event.key.kind == Kind::Pod
+            && event.operation == Operation::Create
+            && !stored_complies
+            && !objects::namespace_exempt(&event.key.namespace, setup.exemptions)
+        {
+            return Err(breach(
+                "the pair never stalls: a Pod stored non-compliant",
+                event,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Mutate mode patches: every non-compliant write that mutate mode (alone or
+/// first in the pair) admits comes back patched, except the documented
+/// cases, which it accepts as they are with a warning: a workload that a
+/// controller owns, a Job UPDATE, a Pod UPDATE (its pull policies are
+/// immutable), an UPDATE that leaves the template unchanged, and `kubectl
+/// debug` (only its new ephemeral container is judged). Mutate mode alone
+/// rejects nothing but a Pod UPDATE whose changed entries do not comply.
+pub fn mutate_mode_patches(cluster: &Cluster<'_>) -> Result<(), Breach> {
+    let setup = cluster.setup;
+    if !matches!(setup.mode, Mode::Pair | Mode::Mutate) {
+        return Ok(());
+    }
+    for event in &cluster.events {
+        let kind = event.key.kind;
+        let update = event.operation == Operation::Update;
+        if !event.after_install || objects::namespace_exempt(&event.key.namespace, setup.exemptions)
+        {
+            continue;
+        }
+        let pod_update = update && kind == Kind::Pod;
+        if setup.mode == Mode::Mutate
+            && matches!(event.outcome, Outcome::Rejected(_))
+            && !pod_update
+        {
+            return Err(breach("mutate mode patches: rejected", event));
+        }
+        let excused = (event.controller_owned && kind != Kind::Pod)
+            || (update && (kind == Kind::Job || kind == Kind::Pod || !event.template_changed))
+            || event.sub_resource.is_some();
+        if event.outcome == Outcome::Admitted && !event.sent_complies && !event.patched && !excused
+        {
+            return Err(breach("mutate mode patches: admitted unpatched", event));
         }
     }
     Ok(())

@@ -246,6 +246,35 @@ fn items_mut<'v>(spec: &'v mut Value, list: &str) -> impl Iterator<Item = &'v mu
 }
 
 /// Every (image, pull policy) of a pod spec.
+/// Each entry of a pod spec as ((list, name), image, pull policy).
+pub fn named_entries(spec: &Value) -> Vec<((String, String), String, String)> {
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+    let mut found = Vec::new();
+    for list in CONTAINER_LISTS {
+        for c in spec
+            .get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let key = (list.to_owned(), text(c, "name"));
+            found.push((key, text(c, "image"), text(c, "imagePullPolicy")));
+        }
+    }
+    for v in spec
+        .get("volumes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(image) = v.get("image") {
+            let key = ("volumes".to_owned(), text(v, "name"));
+            found.push((key, text(image, "reference"), text(image, "pullPolicy")));
+        }
+    }
+    found
+}
+
 pub fn entries(spec: &Value) -> Vec<(String, String)> {
     let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
     let mut found = Vec::new();

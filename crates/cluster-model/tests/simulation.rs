@@ -6,7 +6,7 @@
 
 use cluster_model::actions::Action;
 use cluster_model::api_server::{Injector, Mode, Setup};
-use cluster_model::backend::InProcess;
+use cluster_model::backend::{Fault, Faulty, InProcess};
 use cluster_model::objects::{EntrySpec, Kind, Slot};
 use cluster_model::{MIN_STEPS, SEED, Scenario, Tally};
 use rstest::rstest;
@@ -21,6 +21,148 @@ fn three_hundred_sequences_keep_every_invariant() {
     report(&tally);
     assert!(tally.sequences >= u64::from(SEQUENCES));
     assert!(tally.steps >= u64::from(SEQUENCES) * MIN_STEPS as u64);
+}
+
+/// The model's own mutants: each rule of the policy broken on purpose (in
+/// the model's backend, never in policy.wasm) makes an invariant fail within
+/// the sequences `make test` plays.
+#[rstest]
+#[case::pod_updates_unjudged(Fault::PodUpdatesUnjudged)]
+#[case::only_new_images_judged(Fault::OnlyNewImagesJudged)]
+#[case::job_updates_patched(Fault::JobUpdatesPatched)]
+#[case::controlled_workloads_patched(Fault::ControlledPatched)]
+#[case::controlled_workloads_rejected(Fault::ControlledRejected)]
+#[case::mutate_mode_rejects_pods(Fault::MutateRejectsPods)]
+#[case::mutate_mode_rejects_workloads(Fault::MutateRejectsWorkloads)]
+#[case::unchanged_templates_patched(Fault::UnchangedTemplatePatched)]
+fn a_broken_rule_breaks_an_invariant(#[case] fault: Fault) {
+    let mut broken = Faulty {
+        inner: InProcess,
+        fault,
+    };
+    for (name, scenario) in issue_21_sequences() {
+        let mut tally = Tally::default();
+        if let Err(failure) = cluster_model::play(&scenario, &mut broken, &mut tally) {
+            eprintln!(
+                "{fault:?} ({name}): {}",
+                failure.lines().next().unwrap_or_default()
+            );
+            return;
+        }
+    }
+    match cluster_model::run(&mut broken, SEQUENCES, SEED) {
+        Ok(tally) => panic!(
+            "{fault:?} kept every invariant over {} sequences",
+            tally.sequences
+        ),
+        Err(failure) => eprintln!("{fault:?}: {}", failure.lines().next().unwrap_or_default()),
+    }
+}
+
+#[test]
+fn every_fault_has_a_case() {
+    assert_eq!(
+        Fault::ALL.len(),
+        8,
+        "add a case to a_broken_rule_breaks_an_invariant"
+    );
+}
+
+/// The sequences of issue 21, each one a real cluster makes (a table).
+#[allow(clippy::too_many_lines)]
+fn issue_21_sequences() -> Vec<(&'static str, Scenario)> {
+    let scenario = |mode, before_install, steps| Scenario {
+        setup: setup(mode),
+        before_install,
+        steps,
+    };
+    let two_containers = Action::Create {
+        kind: Kind::Pod,
+        namespace: 0,
+        entries: vec![
+            EntrySpec {
+                slot: Slot::Container,
+                image: "nginx:1.25",
+                policy: IF_NOT_PRESENT,
+            },
+            EntrySpec {
+                slot: Slot::Container,
+                image: "redis:7",
+                policy: IF_NOT_PRESENT,
+            },
+        ],
+        suspend: false,
+    };
+    let old_deployment = || {
+        vec![create(
+            Kind::Deployment,
+            "nginx:1.25",
+            IF_NOT_PRESENT,
+            false,
+        )]
+    };
+    vec![
+        (
+            "a Pod entry changed to the image another entry runs is judged",
+            scenario(
+                Mode::Validate,
+                vec![two_containers],
+                vec![Action::SetImage {
+                    target: 0,
+                    entry: 0,
+                    image: "redis:7",
+                }],
+            ),
+        ),
+        (
+            "the pair re-creates a deleted ReplicaSet of a Deployment made before the policy",
+            scenario(
+                Mode::Pair,
+                old_deployment(),
+                vec![Action::DeleteReplicaSet { target: 0 }],
+            ),
+        ),
+        (
+            "mutate mode re-creates a deleted ReplicaSet of a Deployment made before the policy",
+            scenario(
+                Mode::Mutate,
+                old_deployment(),
+                vec![Action::DeleteReplicaSet { target: 0 }],
+            ),
+        ),
+        (
+            "validate mode re-creates a deleted ReplicaSet; its Pods are judged",
+            scenario(
+                Mode::Validate,
+                old_deployment(),
+                vec![Action::DeleteReplicaSet { target: 0 }],
+            ),
+        ),
+        (
+            "a queue controller preempts a started Job and resumes it",
+            scenario(
+                Mode::Pair,
+                vec![],
+                vec![
+                    create(Kind::Job, "nginx:1.25", ALWAYS, false),
+                    Action::Suspend {
+                        target: 0,
+                        suspend: true,
+                    },
+                    Action::QueueAdmit { target: 0 },
+                ],
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn the_sequences_of_issue_21_keep_every_invariant() {
+    for (name, scenario) in issue_21_sequences() {
+        let mut tally = Tally::default();
+        cluster_model::play(&scenario, &mut InProcess, &mut tally)
+            .unwrap_or_else(|breach| panic!("{name}: {breach}"));
+    }
 }
 
 fn report(tally: &Tally) {

@@ -3,15 +3,17 @@
 //! envelope alone, so exempt requests never read the object), then the verdict
 //! on the image entries of the ones it judges (`decide`).
 
-use crate::heapsort;
 use crate::image_reference::{ImageReference, ReferenceError};
 use crate::pod_spec::ImageEntry;
-use crate::pod_template::PodTemplate;
 use crate::pull_policy::{EffectivePolicy, PullPolicy};
 use crate::settings::Rules;
-use crate::vocabulary::EntryList;
 use crate::vocabulary::WorkloadKind;
 use crate::workload::Workload;
+
+mod judged;
+
+pub(crate) use judged::settled_by_template;
+use judged::{Judged, judged_entries};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Operation {
@@ -125,8 +127,9 @@ pub(crate) struct Evidence<'w, 'a> {
 pub(crate) enum Accepted {
     /// A mirror pod: the kubelet owns it and never runs its containers from the API.
     MirrorPod,
-    /// A Pod UPDATE that brings no image the old Pod did not already have: its
-    /// pull policies are immutable, and its running containers keep theirs.
+    /// A Pod UPDATE in which no entry's image changed (none is new to the Pod,
+    /// and none differs from the image of the same entry before): its pull
+    /// policies are immutable, and its running containers keep theirs.
     NoNewImage,
     /// A workload UPDATE that leaves the pod template as it was: it makes no new
     /// Pod, and a patch would roll out Pods nobody asked for.
@@ -152,9 +155,11 @@ pub(crate) enum Remedy {
 pub(crate) enum Leniency {
     /// `warnOnly`: the request would be rejected; the remedy is what to do.
     WarnOnly(Remedy),
-    /// A ReplicaSet or ReplicationController that a controller owns (a
-    /// Deployment, say), in mutate mode: patching its template would make that
-    /// controller create new ones in a loop; its Pods are patched instead.
+    /// A workload that a controller owns (a ReplicaSet of a Deployment or an
+    /// Argo Rollout, a Job of a CronJob, a Deployment of a Knative Revision),
+    /// in every mode: the controller wrote it from a template of its own, so
+    /// rejecting it stalls that controller, and patching it makes the
+    /// controller fight the patch. Its Pods are judged when they are created.
     ControlledTemplate,
 }
 
@@ -201,95 +206,10 @@ pub(crate) fn decide_with_evidence<'w, 'a>(
             (true, Judgement::Violates(violation)) => violations.push(violation),
         }
     }
-    let controlled_template = matches!(
-        target.kind,
-        WorkloadKind::ReplicaSet | WorkloadKind::ReplicationController
-    ) && object.controller.is_some();
+    // A Pod is judged whoever owns it: a forged owner reference gains nothing.
+    let controlled_template = target.kind != WorkloadKind::Pod && object.controller.is_some();
     let decision = verdict(target, violations, controlled_template, rules);
     (decision, evidence)
-}
-
-/// Which entries of the object a request is judged on, or why it is
-/// accepted without judging any.
-enum Judged<'o> {
-    /// Every entry.
-    All,
-    /// The ephemeral containers whose names the old Pod does not have
-    /// (`kubectl debug` adds one; the others run already).
-    NewEphemeralContainers(Names<'o>),
-    /// The entries whose image the old Pod does not have: running containers
-    /// keep their (immutable) pull policy.
-    NewImages(Names<'o>),
-    Settled(Accepted),
-}
-
-impl Judged<'_> {
-    fn includes(&self, entry: &ImageEntry<'_>) -> bool {
-        match self {
-            Judged::All => true,
-            Judged::NewEphemeralContainers(existing) => {
-                entry.list == EntryList::EphemeralContainers
-                    && entry.name.as_deref().is_none_or(|n| !existing.contains(n))
-            }
-            Judged::NewImages(old_images) => !old_images.contains(entry.image.as_ref()),
-            Judged::Settled(_) => false,
-        }
-    }
-}
-
-fn judged_entries<'o>(
-    target: Target,
-    object: &Workload<'_>,
-    old_object: Option<&'o Workload<'_>>,
-) -> Judged<'o> {
-    if target.kind == WorkloadKind::Pod && object.mirror {
-        return Judged::Settled(Accepted::MirrorPod);
-    }
-    if target.ephemeral_containers {
-        // Without an old object, every ephemeral container is new.
-        let existing = old_object
-            .map(|old| names(old, ephemeral_name))
-            .unwrap_or_default();
-        return Judged::NewEphemeralContainers(existing);
-    }
-    if target.operation == Operation::Create {
-        return Judged::All;
-    }
-    match (target.kind, old_object) {
-        (WorkloadKind::Pod, Some(old)) => {
-            let judged = Judged::NewImages(names(old, |entry| Some(entry.image.as_ref())));
-            match object.entries.iter().any(|entry| judged.includes(entry)) {
-                true => judged,
-                false => Judged::Settled(Accepted::NoNewImage),
-            }
-        }
-        _ => {
-            let old_template = old_object.and_then(|old| old.template.as_ref());
-            match settled_by_template(target, object.template.as_ref(), old_template) {
-                Some(accepted) => Judged::Settled(accepted),
-                // A changed template makes new Pods from all of it: judged as a
-                // CREATE, as is an UPDATE whose old object is missing (the
-                // stricter reading).
-                None => Judged::All,
-            }
-        }
-    }
-}
-
-/// A workload UPDATE that its pod templates settle before any entry is
-/// judged: an unchanged template, or any Job UPDATE. `None` for every other
-/// request, which is judged on its entries.
-pub(crate) fn settled_by_template(
-    target: Target,
-    template: Option<&PodTemplate<'_>>,
-    old_template: Option<&PodTemplate<'_>>,
-) -> Option<Accepted> {
-    match (template, old_template) {
-        _ if !target.updates_workload() => None,
-        (Some(new), Some(old)) if new == old => Some(Accepted::TemplateUnchanged),
-        _ if target.kind == WorkloadKind::Job => Some(Accepted::JobUpdate),
-        _ => None,
-    }
 }
 
 /// What becomes of a request with these violations.
@@ -301,6 +221,9 @@ fn verdict<'w, 'a>(
 ) -> Decision<'w, 'a> {
     if violations.is_empty() {
         return Decision::Accept(Accepted::Compliant);
+    }
+    if controlled_template {
+        return Decision::Warn(violations, Leniency::ControlledTemplate);
     }
     // A Pod's pull policies are immutable: an update of one cannot be patched.
     let updates_pod = target.kind == WorkloadKind::Pod
@@ -316,35 +239,7 @@ fn verdict<'w, 'a>(
     match rules.mutate {
         false => Decision::Reject(violations, Remedy::FixOrExempt),
         true if updates_pod => Decision::Reject(violations, Remedy::RecreatePod),
-        true if controlled_template => Decision::Warn(violations, Leniency::ControlledTemplate),
         true => Decision::Mutate(violations),
-    }
-}
-
-/// A set of names, sorted for lookups.
-#[derive(Default)]
-struct Names<'o>(Vec<&'o str>);
-
-impl Names<'_> {
-    fn contains(&self, name: &str) -> bool {
-        self.0.binary_search(&name).is_ok()
-    }
-}
-
-/// What `name` says of each of a workload's entries.
-fn names<'o>(
-    workload: &'o Workload<'_>,
-    name: for<'e> fn(&'e ImageEntry<'_>) -> Option<&'e str>,
-) -> Names<'o> {
-    let mut names: Vec<&str> = workload.entries.iter().filter_map(name).collect();
-    heapsort::sort_by_key(&mut names, |name| *name);
-    Names(names)
-}
-
-fn ephemeral_name<'e>(entry: &'e ImageEntry<'_>) -> Option<&'e str> {
-    match entry.list {
-        EntryList::EphemeralContainers => entry.name.as_deref(),
-        _ => None,
     }
 }
 

@@ -141,7 +141,7 @@ pub(crate) fn leniency_warnings(
             "; recreate the Pod with \"Always\": always-pull-images rejects this when warnOnly is off"
         }
         Leniency::ControlledTemplate => {
-            "; a controller owns this template, so it is not mutated; its Pods are"
+            "; written by its controller, so accepted as is: its Pods must pull \"Always\""
         }
     };
     warnings(subject, workload, violations, |facts, pieces| {

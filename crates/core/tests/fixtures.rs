@@ -320,17 +320,34 @@ fn mutate_mode_rejects_a_pod_update_it_cannot_fix() {
 }
 
 #[test]
-fn mutate_mode_warns_about_replicasets_without_patching_them() {
-    let response = eval(
-        "replicaset_create.json",
-        serde_json::json!({"mutate": true}),
-        true,
-    );
+fn controller_owned_workloads_are_warned_about_never_patched_nor_rejected() {
+    for (fixture, settings) in [
+        (
+            "replicaset_create.json",
+            serde_json::json!({"mutate": true}),
+        ),
+        ("replicaset_create.json", serde_json::json!({})),
+        ("replicaset_create_argo_rollout.json", serde_json::json!({})),
+        (
+            "replicaset_create_argo_rollout.json",
+            serde_json::json!({"mutate": true}),
+        ),
+        (
+            "replicaset_create_argo_rollout.json",
+            serde_json::json!({"warnOnly": true}),
+        ),
+    ] {
+        controller_owned_is_warned(fixture, settings);
+    }
+}
+
+fn controller_owned_is_warned(fixture: &str, settings: serde_json::Value) {
+    let response = eval(fixture, settings, true);
     assert!(response.mutated_object.is_none());
     let warnings = response.warnings.unwrap();
     assert_eq!(warnings.len(), 1);
     assert!(
-        warnings[0].contains("a controller owns this template, so it is not mutated"),
+        warnings[0].contains("written by its controller, so accepted as is: its Pods must pull"),
         "{}",
         warnings[0]
     );

@@ -3,7 +3,7 @@ use crate::manifest::Controller;
 use crate::pod_template::PodTemplate;
 use crate::request::AdmissionRequest;
 use crate::settings::Settings;
-use crate::vocabulary::EditSite;
+use crate::vocabulary::{EditSite, EntryList};
 use rstest::rstest;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -206,12 +206,12 @@ fn pod_updates_without_a_new_image_are_accepted() {
             container(1, "redis:7", None),
         ],
     );
-    // Same image strings, any order, any list: labels changed.
+    // Each entry (matched by name) keeps its image, in any order: labels changed.
     let new = workload(
         kind,
         vec![
-            container(0, "redis:7", None),
-            container(1, "nginx:1.25", Some("IfNotPresent")),
+            entry(C, 0, "c1", "redis:7", None),
+            entry(C, 1, "c0", "nginx:1.25", Some("IfNotPresent")),
         ],
     );
     let decision = decide(
@@ -395,6 +395,18 @@ const OLD: Containers = &[
     WorkloadKind::Pod, Some(OLD), &[("nginx:1.25", Some("IfNotPresent")), ("redis:7.2", Some("IfNotPresent"))], false,
     ("reject", vec![(C, 1)])
 )]
+#[case::pod_update_judges_an_entry_changed_to_an_image_another_entry_runs(
+    WorkloadKind::Pod, Some(OLD), &[("redis:7", Some("IfNotPresent")), ("redis:7", Some("IfNotPresent"))], false,
+    ("reject", vec![(C, 0)])
+)]
+#[case::pod_update_swapping_two_images_judges_both(
+    WorkloadKind::Pod, Some(OLD), &[("redis:7", Some("IfNotPresent")), ("nginx:1.25", Some("IfNotPresent"))], false,
+    ("reject", vec![(C, 0), (C, 1)])
+)]
+#[case::pod_update_keeping_every_image_is_accepted(
+    WorkloadKind::Pod, Some(OLD), &[("nginx:1.25", Some("IfNotPresent")), ("redis:7", Some("IfNotPresent"))], false,
+    ("accept", vec![])
+)]
 #[case::pod_update_with_a_compliant_new_image_is_accepted(
     WorkloadKind::Pod, Some(OLD), &[("nginx:1.25", Some("IfNotPresent")), ("redis:7.2", Some("Always"))], false,
     ("accept", vec![])
@@ -501,11 +513,11 @@ fn owned_by(kind: &'static str, api_version: &'static str) -> Option<Controller<
 }
 
 #[rstest]
-#[case::deployment_owned_replicaset_rejected_in_validate_mode(
+#[case::deployment_owned_replicaset_warned_in_validate_mode(
     WorkloadKind::ReplicaSet,
     owned_by("Deployment", "apps/v1"),
     VALIDATE,
-    "reject"
+    "warn"
 )]
 #[case::deployment_owned_replicaset_warned_and_never_patched(
     WorkloadKind::ReplicaSet,
@@ -513,11 +525,17 @@ fn owned_by(kind: &'static str, api_version: &'static str) -> Option<Controller<
     MUTATE,
     "warn"
 )]
-#[case::deployment_owned_replicaset_warned_in_warn_only_mode(
+#[case::deployment_owned_replicaset_warned_as_controlled_in_warn_only_mode(
     WorkloadKind::ReplicaSet,
     owned_by("Deployment", "apps/v1"),
     WARN_ONLY,
-    "warn only"
+    "warn"
+)]
+#[case::argo_rollout_replicaset_admitted_in_validate_mode(
+    WorkloadKind::ReplicaSet,
+    owned_by("Rollout", "argoproj.io/v1alpha1"),
+    VALIDATE,
+    "warn"
 )]
 #[case::replicaset_of_another_controller_never_patched(
     WorkloadKind::ReplicaSet,
@@ -531,6 +549,37 @@ fn owned_by(kind: &'static str, api_version: &'static str) -> Option<Controller<
     MUTATE,
     "warn"
 )]
+#[case::knative_owned_deployment_never_patched(
+    WorkloadKind::Deployment,
+    owned_by("Revision", "serving.knative.dev/v1"),
+    MUTATE,
+    "warn"
+)]
+#[case::operator_owned_statefulset_admitted_in_validate_mode(
+    WorkloadKind::StatefulSet,
+    owned_by("Cluster", "postgresql.cnpg.io/v1"),
+    VALIDATE,
+    "warn"
+)]
+#[case::cronjob_owned_job_admitted_in_validate_mode(
+    WorkloadKind::Job,
+    owned_by("CronJob", "batch/v1"),
+    VALIDATE,
+    "warn"
+)]
+#[case::a_pod_is_judged_whoever_owns_it(
+    WorkloadKind::Pod,
+    owned_by("ReplicaSet", "apps/v1"),
+    VALIDATE,
+    "reject"
+)]
+#[case::a_pod_is_patched_whoever_owns_it(
+    WorkloadKind::Pod,
+    owned_by("ReplicaSet", "apps/v1"),
+    MUTATE,
+    "mutate"
+)]
+#[case::unowned_replicaset_rejected(WorkloadKind::ReplicaSet, None, VALIDATE, "reject")]
 #[case::unowned_replicaset_patched(WorkloadKind::ReplicaSet, None, MUTATE, "mutate")]
 #[case::unowned_replicationcontroller_patched(
     WorkloadKind::ReplicationController,
@@ -538,11 +587,12 @@ fn owned_by(kind: &'static str, api_version: &'static str) -> Option<Controller<
     MUTATE,
     "mutate"
 )]
-#[case::owned_deployment_patched(
+#[case::unowned_deployment_patched(WorkloadKind::Deployment, None, MUTATE, "mutate")]
+#[case::unowned_deployment_warned_in_warn_only_mode(
     WorkloadKind::Deployment,
-    owned_by("Application", "example.com/v1"),
-    MUTATE,
-    "mutate"
+    None,
+    WARN_ONLY,
+    "warn only"
 )]
 fn controlled_templates(
     #[case] kind: WorkloadKind,
