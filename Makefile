@@ -35,7 +35,7 @@ HOST_TESTS := $(WASM_TESTS) --test policy_server --test probe --test simulation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test fmt fmt-check msrv lint unit-tests wasm-tests e2e-tests policy-server-tests \
-        release-replay bench fuzz push clean wasm-target host bats valgrind baseline.wasm sim
+        release-replay bench fuzz mutants push clean wasm-target host bats valgrind baseline.wasm sim
 
 # --- build -------------------------------------------------------------------
 
@@ -181,6 +181,14 @@ fuzz:
 	  cargo +nightly fuzz run -O $$target $(abspath $(TARGET_DIR))/fuzz-corpus/$$target corpus/$$target -- \
 	    -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=4096 || exit 1; \
 	done
+
+# Mutation testing of the policy's logic (cargo-mutants, installed when missing;
+# .cargo/mutants.toml says which tests judge the mutants and which are excluded).
+# MUTANTS_ARGS="--in-diff FILE" for a change, "--shard k/n" to split a full run.
+MUTANTS_ARGS ?=
+mutants:
+	@command -v cargo-mutants >/dev/null 2>&1 || cargo install cargo-mutants --locked
+	cargo mutants -p always-pull-images-core --output $(abspath $(TARGET_DIR)) $(MUTANTS_ARGS)
 
 # --- release -----------------------------------------------------------------
 

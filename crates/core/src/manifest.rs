@@ -3,17 +3,19 @@
 //! follows the location's members, skipping every other member unread, and
 //! names the first member that is missing or not an object.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::json_text;
-use crate::json_view::{JsonType, List, Member, Object, Scalar};
+use crate::json_view::{JsonType, Object};
 use crate::read_error::ReadError;
 use crate::vocabulary::FieldPath;
+
+mod fields;
+
+pub(crate) use fields::{ContainerFields, Controller, Metadata, PodSpecFields, VolumeFields};
 
 /// What the policy reads of an object: its metadata and pod spec.
 pub(crate) struct Manifest<'a> {
@@ -85,119 +87,6 @@ fn walk<'a>(
     walk.deserialize(&mut deserializer)
         .and_then(|found| deserializer.end().map(|()| found))
         .map_err(|e| ReadError::Malformed(e.to_string()))?
-}
-
-#[derive(Deserialize, Default)]
-pub(crate) struct Metadata<'a> {
-    #[serde(borrow, default)]
-    name: Member<'a>,
-    #[serde(borrow, default, rename = "generateName")]
-    generate_name: Member<'a>,
-    #[serde(borrow)]
-    annotations: Option<Object<Annotations<'a>>>,
-    #[serde(borrow, default, rename = "ownerReferences")]
-    owner_references: Member<'a>,
-}
-
-impl<'a> Metadata<'a> {
-    /// `metadata.name`, or `metadata.generateName` followed by `*`.
-    pub(crate) fn display_name(&self) -> Option<Cow<'a, str>> {
-        match (self.name.scalar(), self.generate_name.scalar()) {
-            (Scalar::Str(name), _) if !name.is_empty() => Some(name),
-            (_, Scalar::Str(prefix)) if !prefix.is_empty() => {
-                Some(Cow::Owned(format!("{prefix}*")))
-            }
-            _ => None,
-        }
-    }
-
-    /// Carries the `kubernetes.io/config.mirror` annotation (kubelet-owned).
-    pub(crate) fn is_mirror(&self) -> bool {
-        matches!(&self.annotations, Some(Object::Is(annotations)) if annotations.mirror.0.is_some())
-    }
-
-    /// The owner reference with `controller: true`, as `apiVersion` and `kind`
-    /// (the API server allows at most one). Read from the member's text, as
-    /// the API server has validated it; a reference it cannot read is none.
-    pub(crate) fn controller(&self) -> Option<Controller<'a>> {
-        let owners = self.owner_references.0?.get();
-        let owners = match owners.starts_with('[') {
-            true => json_text::parts(owners, false)?,
-            false => return None,
-        };
-        owners.into_iter().find_map(|(_, owner)| {
-            let members = owner
-                .starts_with('{')
-                .then(|| json_text::parts(owner, true))??;
-            let member = |name: &str| {
-                members
-                    .iter()
-                    .find(|(n, _)| n.get(1..n.len().saturating_sub(1)) == Some(name))
-                    .map(|(_, value)| *value)
-            };
-            let text = |name: &str| {
-                member(name)
-                    .and_then(json_text::decoded)
-                    .unwrap_or_default()
-            };
-            (member("controller") == Some("true")).then(|| Controller {
-                api_version: text("apiVersion"),
-                kind: text("kind"),
-            })
-        })
-    }
-}
-
-/// The controller that owns an object (`ownerReferences[*].controller: true`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Controller<'a> {
-    pub api_version: Cow<'a, str>,
-    pub kind: Cow<'a, str>,
-}
-
-#[derive(Deserialize)]
-struct Annotations<'a> {
-    #[serde(borrow, default, rename = "kubernetes.io/config.mirror")]
-    mirror: Member<'a>,
-}
-
-/// The lists of a pod spec that name images; every other member is skipped.
-#[derive(Deserialize)]
-pub(crate) struct PodSpecFields<'a> {
-    #[serde(borrow, rename = "initContainers")]
-    pub init_containers: Option<List<Object<ContainerFields<'a>>>>,
-    #[serde(borrow)]
-    pub containers: Option<List<Object<ContainerFields<'a>>>>,
-    #[serde(borrow, rename = "ephemeralContainers")]
-    pub ephemeral_containers: Option<List<Object<ContainerFields<'a>>>>,
-    #[serde(borrow)]
-    pub volumes: Option<List<Object<VolumeFields<'a>>>>,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct ContainerFields<'a> {
-    #[serde(borrow, default)]
-    pub name: Member<'a>,
-    #[serde(borrow, default)]
-    pub image: Member<'a>,
-    #[serde(borrow, default, rename = "imagePullPolicy")]
-    pub image_pull_policy: Member<'a>,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct VolumeFields<'a> {
-    #[serde(borrow, default)]
-    pub name: Member<'a>,
-    #[serde(borrow)]
-    pub image: Option<Object<ImageVolumeFields<'a>>>,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct ImageVolumeFields<'a> {
-    #[serde(borrow, default)]
-    pub reference: Member<'a>,
-    #[serde(borrow, default, rename = "pullPolicy")]
-    pub pull_policy: Member<'a>,
 }
 
 /// What the walk finds: the metadata (top level only), the pod spec and the
