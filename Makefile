@@ -141,13 +141,19 @@ sim: policy.wasm
 release-replay:
 	.ci/release-replay
 
-bats:
-	@command -v bats >/dev/null 2>&1 || { \
+# $(call install,COMMAND,WHY): the Debian package COMMAND when the command is
+# missing (apt-get, with sudo unless root); elsewhere, says why it is needed.
+define install
+	@command -v $(1) >/dev/null 2>&1 || { \
 	  if command -v apt-get >/dev/null && { [ -z "$(SUDO)" ] || command -v sudo >/dev/null; }; then \
-	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq bats >/dev/null; \
+	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(1) >/dev/null; \
 	  else \
-	    echo "bats is needed for the e2e tests: install it (apt-get install bats, brew install bats-core)"; exit 1; \
+	    echo "$(1) is needed $(2): install it (apt-get install $(1))"; exit 1; \
 	  fi; }
+endef
+
+bats:
+	$(call install,bats,for the e2e tests)
 
 # --- performance ---------------------------------------------------------------
 
@@ -165,12 +171,7 @@ bench: policy.wasm baseline.wasm | valgrind
 	  cargo bench $(HOST_FEATURES) --locked --bench wasm
 
 valgrind:
-	@command -v valgrind >/dev/null 2>&1 || { \
-	  if command -v apt-get >/dev/null && { [ -z "$(SUDO)" ] || command -v sudo >/dev/null; }; then \
-	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq valgrind >/dev/null; \
-	  else \
-	    echo "valgrind is needed for the instruction counts: install it (apt-get install valgrind)"; exit 1; \
-	  fi; }
+	$(call install,valgrind,for the instruction counts)
 
 # Each fuzz target for FUZZ_SECONDS (nightly and cargo-fuzz; installed when missing). New inputs
 # go to target/fuzz-corpus; `make test` replays the committed seeds in fuzz/corpus natively.

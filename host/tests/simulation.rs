@@ -12,6 +12,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use cluster_model::backend::{InProcess, PolicyBackend, PolicyId, Review};
+use cluster_model::sequences;
 use cluster_model::{SEED, Tally};
 use common::policy_server::{PolicyServer, annotated_module};
 use serde_json::Value;
@@ -30,6 +31,18 @@ impl PolicyBackend for Server<'_> {
             patch: answer.decoded_patch(),
             warnings: answer.warnings.clone().unwrap_or_default(),
         })
+    }
+}
+
+/// The named sequences of issue 21 (an Argo-Rollout-like ReplicaSet, a
+/// ReplicaSet re-created under a Deployment made before the policy, a Pod
+/// entry changed to another entry's image, a preempted Job) keep every
+/// invariant.
+fn play_named(backend: &mut dyn PolicyBackend) {
+    for (name, scenario) in sequences::issue_21() {
+        let mut tally = Tally::default();
+        cluster_model::play(&scenario, backend, &mut tally)
+            .unwrap_or_else(|breach| panic!("{name}: {breach}"));
     }
 }
 
@@ -53,6 +66,7 @@ fn the_cluster_model_keeps_every_invariant_through_the_policy_server() {
                 .map(|policy| (policy.name(), policy.settings()))
                 .collect();
             let server = PolicyServer::start(&binary, &annotated_module(), &configurations);
+            play_named(&mut Server(&server));
             let started = Instant::now();
             let tally = play(&mut Server(&server));
             let elapsed = started.elapsed().as_secs_f64();

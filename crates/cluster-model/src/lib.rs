@@ -8,7 +8,8 @@
 //!   StatefulSet, DaemonSet, Job and CronJob controllers;
 //! - [`actions`]: user actions, generated with proptest;
 //! - [`invariants`]: what must hold after every step;
-//! - [`backend`]: the policy in process, or behind a policy server.
+//! - [`backend`]: the policy in process, or behind a policy server;
+//! - [`sequences`]: named sequences real clusters make.
 
 pub mod actions;
 pub mod api_server;
@@ -16,6 +17,7 @@ pub mod backend;
 pub mod controllers;
 pub mod invariants;
 pub mod objects;
+pub mod sequences;
 
 use std::cell::RefCell;
 use std::time::{Duration, Instant};

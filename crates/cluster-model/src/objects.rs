@@ -276,29 +276,10 @@ pub fn named_entries(spec: &Value) -> Vec<((String, String), String, String)> {
 }
 
 pub fn entries(spec: &Value) -> Vec<(String, String)> {
-    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-    let mut found = Vec::new();
-    for list in CONTAINER_LISTS {
-        for c in spec
-            .get(list)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            found.push((text(c, "image"), text(c, "imagePullPolicy")));
-        }
-    }
-    for v in spec
-        .get("volumes")
-        .and_then(Value::as_array)
+    named_entries(spec)
         .into_iter()
-        .flatten()
-    {
-        if let Some(image) = v.get("image") {
-            found.push((text(image, "reference"), text(image, "pullPolicy")));
-        }
-    }
-    found
+        .map(|(_, image, policy)| (image, policy))
+        .collect()
 }
 
 /// The settings of the model's policies: none, or these exemptions.

@@ -5,7 +5,7 @@
 //! the real policy-server.
 
 use cluster_model::actions::Action;
-use cluster_model::api_server::{Injector, Mode, Setup};
+use cluster_model::api_server::Mode;
 use cluster_model::backend::{Fault, Faulty, InProcess};
 use cluster_model::objects::{EntrySpec, Kind, Slot};
 use cluster_model::{MIN_STEPS, SEED, Scenario, Tally};
@@ -40,7 +40,7 @@ fn a_broken_rule_breaks_an_invariant(#[case] fault: Fault) {
         inner: InProcess,
         fault,
     };
-    for (name, scenario) in issue_21_sequences() {
+    for (name, scenario) in cluster_model::sequences::issue_21() {
         let mut tally = Tally::default();
         if let Err(failure) = cluster_model::play(&scenario, &mut broken, &mut tally) {
             eprintln!(
@@ -68,97 +68,9 @@ fn every_fault_has_a_case() {
     );
 }
 
-/// The sequences of issue 21, each one a real cluster makes (a table).
-#[allow(clippy::too_many_lines)]
-fn issue_21_sequences() -> Vec<(&'static str, Scenario)> {
-    let scenario = |mode, before_install, steps| Scenario {
-        setup: setup(mode),
-        before_install,
-        steps,
-    };
-    let two_containers = Action::Create {
-        kind: Kind::Pod,
-        namespace: 0,
-        entries: vec![
-            EntrySpec {
-                slot: Slot::Container,
-                image: "nginx:1.25",
-                policy: IF_NOT_PRESENT,
-            },
-            EntrySpec {
-                slot: Slot::Container,
-                image: "redis:7",
-                policy: IF_NOT_PRESENT,
-            },
-        ],
-        suspend: false,
-    };
-    let old_deployment = || {
-        vec![create(
-            Kind::Deployment,
-            "nginx:1.25",
-            IF_NOT_PRESENT,
-            false,
-        )]
-    };
-    vec![
-        (
-            "a Pod entry changed to the image another entry runs is judged",
-            scenario(
-                Mode::Validate,
-                vec![two_containers],
-                vec![Action::SetImage {
-                    target: 0,
-                    entry: 0,
-                    image: "redis:7",
-                }],
-            ),
-        ),
-        (
-            "the pair re-creates a deleted ReplicaSet of a Deployment made before the policy",
-            scenario(
-                Mode::Pair,
-                old_deployment(),
-                vec![Action::DeleteReplicaSet { target: 0 }],
-            ),
-        ),
-        (
-            "mutate mode re-creates a deleted ReplicaSet of a Deployment made before the policy",
-            scenario(
-                Mode::Mutate,
-                old_deployment(),
-                vec![Action::DeleteReplicaSet { target: 0 }],
-            ),
-        ),
-        (
-            "validate mode re-creates a deleted ReplicaSet; its Pods are judged",
-            scenario(
-                Mode::Validate,
-                old_deployment(),
-                vec![Action::DeleteReplicaSet { target: 0 }],
-            ),
-        ),
-        (
-            "a queue controller preempts a started Job and resumes it",
-            scenario(
-                Mode::Pair,
-                vec![],
-                vec![
-                    create(Kind::Job, "nginx:1.25", ALWAYS, false),
-                    Action::Suspend {
-                        target: 0,
-                        suspend: true,
-                    },
-                    Action::QueueAdmit { target: 0 },
-                ],
-            ),
-        ),
-    ]
-}
-
 #[test]
 fn the_sequences_of_issue_21_keep_every_invariant() {
-    for (name, scenario) in issue_21_sequences() {
+    for (name, scenario) in cluster_model::sequences::issue_21() {
         let mut tally = Tally::default();
         cluster_model::play(&scenario, &mut InProcess, &mut tally)
             .unwrap_or_else(|breach| panic!("{name}: {breach}"));
@@ -191,29 +103,7 @@ fn fresh_seeds_for_a_while() {
     report(&tally);
 }
 
-fn create(kind: Kind, image: &'static str, policy: Option<&'static str>, suspend: bool) -> Action {
-    Action::Create {
-        kind,
-        namespace: 0,
-        entries: vec![EntrySpec {
-            slot: Slot::Container,
-            image,
-            policy,
-        }],
-        suspend,
-    }
-}
-
-fn setup(mode: Mode) -> Setup {
-    Setup {
-        mode,
-        exemptions: false,
-        injector: Injector::None,
-    }
-}
-
-const IF_NOT_PRESENT: Option<&str> = Some("IfNotPresent");
-const ALWAYS: Option<&str> = Some("Always");
+use cluster_model::sequences::{ALWAYS, IF_NOT_PRESENT, create, setup};
 
 /// The minimal sequences that broke an invariant before the policy judged
 /// workload updates on their template (cases 1 to 7), and sequences that must

@@ -223,6 +223,33 @@ fn pod_updates_without_a_new_image_are_accepted() {
     assert_eq!(decision, Decision::Accept(Accepted::NoNewImage));
 }
 
+#[test]
+fn only_a_workload_update_is_settled_by_its_template() {
+    let template: &'static RawValue = serde_json::from_str::<Box<RawValue>>(r#"{"spec":{}}"#)
+        .map(|t| &*Box::leak(t))
+        .unwrap();
+    let same = Some(PodTemplate(template));
+    for target in [
+        create(WorkloadKind::Job),
+        create(WorkloadKind::Deployment),
+        update(WorkloadKind::Pod),
+    ] {
+        assert_eq!(
+            settled_by_template(target, same.as_ref(), same.as_ref()),
+            None,
+            "{target:?}"
+        );
+    }
+    assert_eq!(
+        settled_by_template(
+            update(WorkloadKind::Deployment),
+            same.as_ref(),
+            same.as_ref()
+        ),
+        Some(Accepted::TemplateUnchanged)
+    );
+}
+
 /// A workload of `kind` with one container and the pod template `template`.
 fn templated(kind: WorkloadKind, template: &'static RawValue, policy: &str) -> Workload<'static> {
     let mut object = workload(kind, vec![container(0, "nginx:1.25", Some(policy))]);

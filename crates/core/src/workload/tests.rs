@@ -125,6 +125,8 @@ fn malformed_json_is_an_error(#[case] text: &str) {
 #[rstest]
 #[case::name(json!({"metadata": {"name": "web"}}), Some("web"), false)]
 #[case::generate_name(json!({"metadata": {"generateName": "web-"}}), Some("web-*"), false)]
+#[case::an_empty_name_gives_way_to_generate_name(json!({"metadata": {"name": "", "generateName": "web-"}}), Some("web-*"), false)]
+#[case::an_empty_generate_name_is_no_name(json!({"metadata": {"generateName": ""}}), None, false)]
 #[case::no_metadata(json!({}), None, false)]
 #[case::mirror(json!({"metadata": {"annotations": {"kubernetes.io/config.mirror": "abc"}}}), None, true)]
 #[case::mirror_any_value(json!({"metadata": {"annotations": {"kubernetes.io/config.mirror": ""}}}), None, true)]

@@ -1,0 +1,126 @@
+//! Named sequences real clusters make, played by the native tests and, through
+//! the real policy-server, by the host's tests.
+
+use crate::Scenario;
+use crate::actions::Action;
+use crate::api_server::{Injector, Mode, Setup};
+use crate::objects::{EntrySpec, Kind, Slot};
+
+pub const IF_NOT_PRESENT: Option<&str> = Some("IfNotPresent");
+pub const ALWAYS: Option<&str> = Some("Always");
+
+/// A user's create of one container.
+pub fn create(
+    kind: Kind,
+    image: &'static str,
+    policy: Option<&'static str>,
+    suspend: bool,
+) -> Action {
+    Action::Create {
+        kind,
+        namespace: 0,
+        entries: vec![EntrySpec {
+            slot: Slot::Container,
+            image,
+            policy,
+        }],
+        suspend,
+    }
+}
+
+/// A setup in `mode`, without exemptions or injector.
+pub fn setup(mode: Mode) -> Setup {
+    Setup {
+        mode,
+        exemptions: false,
+        injector: Injector::None,
+    }
+}
+
+/// The sequences of issue 21, each one a real cluster makes (a table).
+#[allow(clippy::too_many_lines)]
+pub fn issue_21() -> Vec<(&'static str, Scenario)> {
+    let scenario = |mode, before_install, steps| Scenario {
+        setup: setup(mode),
+        before_install,
+        steps,
+    };
+    let two_containers = Action::Create {
+        kind: Kind::Pod,
+        namespace: 0,
+        entries: vec![
+            EntrySpec {
+                slot: Slot::Container,
+                image: "nginx:1.25",
+                policy: IF_NOT_PRESENT,
+            },
+            EntrySpec {
+                slot: Slot::Container,
+                image: "redis:7",
+                policy: IF_NOT_PRESENT,
+            },
+        ],
+        suspend: false,
+    };
+    let old_deployment = || {
+        vec![create(
+            Kind::Deployment,
+            "nginx:1.25",
+            IF_NOT_PRESENT,
+            false,
+        )]
+    };
+    vec![
+        (
+            "a Pod entry changed to the image another entry runs is judged",
+            scenario(
+                Mode::Validate,
+                vec![two_containers],
+                vec![Action::SetImage {
+                    target: 0,
+                    entry: 0,
+                    image: "redis:7",
+                }],
+            ),
+        ),
+        (
+            "the pair re-creates a deleted ReplicaSet of a Deployment made before the policy",
+            scenario(
+                Mode::Pair,
+                old_deployment(),
+                vec![Action::DeleteReplicaSet { target: 0 }],
+            ),
+        ),
+        (
+            "mutate mode re-creates a deleted ReplicaSet of a Deployment made before the policy",
+            scenario(
+                Mode::Mutate,
+                old_deployment(),
+                vec![Action::DeleteReplicaSet { target: 0 }],
+            ),
+        ),
+        (
+            "validate mode re-creates a deleted ReplicaSet; its Pods are judged",
+            scenario(
+                Mode::Validate,
+                old_deployment(),
+                vec![Action::DeleteReplicaSet { target: 0 }],
+            ),
+        ),
+        (
+            "a queue controller preempts a started Job and resumes it",
+            scenario(
+                Mode::Pair,
+                vec![],
+                vec![
+                    create(Kind::Job, "nginx:1.25", ALWAYS, false),
+                    Action::Suspend {
+                        target: 0,
+                        suspend: true,
+                    },
+                    Action::QueueAdmit { target: 0 },
+                ],
+            ),
+        ),
+    ]
+}
