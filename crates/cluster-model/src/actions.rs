@@ -362,7 +362,8 @@ fn edit_workload(object: &mut Value, kind: Kind, edit: &Action) -> bool {
             Kind::Deployment
             | Kind::ReplicaSet
             | Kind::StatefulSet
-            | Kind::ReplicationController => object["spec"]["replicas"] = json!(replicas),
+            | Kind::ReplicationController
+            | Kind::Rollout => object["spec"]["replicas"] = json!(replicas),
             Kind::Job => object["spec"]["parallelism"] = json!(replicas),
             _ => return false,
         },
@@ -464,9 +465,14 @@ fn new_object(
     let selector = json!({"matchLabels": {"app": name}});
     let body = match kind {
         Kind::Pod => spec,
-        Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet | Kind::ReplicationController => {
+        Kind::Deployment
+        | Kind::ReplicaSet
+        | Kind::StatefulSet
+        | Kind::ReplicationController
+        | Kind::Rollout => {
             json!({"replicas": 2, "selector": selector, "template": template})
         }
+        Kind::KnativeService => json!({"template": template}),
         Kind::DaemonSet => json!({"selector": selector, "template": template}),
         Kind::Job => json!({"parallelism": 1, "suspend": suspend, "template": template}),
         Kind::CronJob => json!({

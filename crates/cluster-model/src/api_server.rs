@@ -4,7 +4,8 @@
 //! the mutating policy (its RFC 6902 patch applied, then defaulting again),
 //! an optional injector webhook after it, the API server's own validation of
 //! immutable fields, then the validating policy. A rejected write changes
-//! nothing. Before the policy is installed, writes are stored unjudged.
+//! nothing. Before the policy is installed, writes are stored unjudged; so
+//! are, always, the custom resources its rules do not name.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -118,7 +119,8 @@ pub struct WriteEvent {
     /// A controller's write on behalf of an object whose current template a
     /// user's admitted write set (or that was made from one).
     pub from_vouched_template: bool,
-    /// Written after the policy was installed (judged by it).
+    /// Written after the policy was installed, of a kind its rules name
+    /// (judged by it).
     pub after_install: bool,
     /// The pod spec as sent complies (pulls `Always`, or exempt).
     pub sent_complies: bool,
@@ -150,6 +152,9 @@ pub struct Cluster<'b> {
     pub revision: u64,
     /// Admission calls made.
     pub calls: u64,
+    /// Whether the controllers stood still after the last step (none of
+    /// them fights what admission stored).
+    pub settled: bool,
 }
 
 impl<'b> Cluster<'b> {
@@ -167,6 +172,7 @@ impl<'b> Cluster<'b> {
             next_uid: 0,
             revision: 0,
             calls: 0,
+            settled: true,
         }
     }
 
@@ -300,7 +306,7 @@ impl<'b> Cluster<'b> {
             patched,
             stored_spec,
             from_vouched_template,
-            after_install: self.installed,
+            after_install: self.installed && kind.judged(),
             sent_complies,
             controller_owned,
             old_spec,
@@ -323,7 +329,7 @@ impl<'b> Cluster<'b> {
         }
         // A Job's template is judged when the Job is created; a later change
         // (a suspended Job's scheduling directives) is not vouched for.
-        let judged = !(kind == Kind::Job && operation == Operation::Update);
+        let judged = kind.judged() && !(kind == Kind::Job && operation == Operation::Update);
         let vouched = match actor {
             Actor::User => self.installed && judged,
             Actor::Controller(owner) => self.is_vouched(owner),
@@ -361,7 +367,7 @@ impl<'b> Cluster<'b> {
         old: Option<&Value>,
         sub_resource: Option<&'static str>,
     ) -> (Outcome, bool) {
-        if !self.installed {
+        if !self.installed || !kind.judged() {
             return (Outcome::Admitted, false);
         }
         let mut patched = false;
@@ -438,8 +444,9 @@ impl<'b> Cluster<'b> {
         sub_resource: Option<&'static str>,
     ) -> Value {
         let key = Key::of(kind, object);
-        let group_kind = json!({"group": kind.group(), "version": "v1", "kind": kind.name()});
-        let resource = json!({"group": kind.group(), "version": "v1", "resource": kind.resource()});
+        let (group, version) = (kind.group(), kind.version());
+        let group_kind = json!({"group": group, "version": version, "kind": kind.name()});
+        let resource = json!({"group": group, "version": version, "resource": kind.resource()});
         let username = match actor {
             Actor::User => "kubernetes-admin".to_owned(),
             Actor::Controller(owner) => format!(

@@ -14,21 +14,87 @@ const NODES: [&str; 2] = ["node-a", "node-b"];
 const MAX_ROUNDS: usize = 8;
 /// The label `pkg/controller/deployment` adds to a ReplicaSet's template.
 const POD_TEMPLATE_HASH: &str = "pod-template-hash";
+/// The label Argo Rollouts adds instead (`rollouts-pod-template-hash`).
+const ROLLOUTS_POD_TEMPLATE_HASH: &str = "rollouts-pod-template-hash";
 /// The label StatefulSets and DaemonSets put on their Pods.
 const REVISION_HASH: &str = "controller-revision-hash";
 
-/// Runs every controller until none has anything left to write.
+/// Runs every controller until none has anything left to write; whether
+/// they stood still within `MAX_ROUNDS` is `cluster.settled`.
 pub fn reconcile(cluster: &mut Cluster<'_>) {
+    cluster.settled = false;
     for _ in 0..MAX_ROUNDS {
         let before = cluster.revision;
-        deployments(cluster);
+        knative_services(cluster);
+        deployments(cluster, Kind::Deployment);
+        deployments(cluster, Kind::Rollout);
         replica_sets(cluster, Kind::ReplicaSet);
         replica_sets(cluster, Kind::ReplicationController);
         stateful_sets(cluster);
         daemon_sets(cluster);
         jobs(cluster);
         if cluster.revision == before {
+            cluster.settled = true;
             return;
+        }
+    }
+}
+
+/// The Deployment a Knative Service's operator keeps, as it writes it: the
+/// Service's template, one replica, its controller reference.
+fn knative_deployment(service: &Value, key: &Key, uid: u64) -> Value {
+    let name = format!("{}-deployment", key.name);
+    let mut metadata = objects::metadata(&name, &key.namespace, uid);
+    metadata.insert(
+        "ownerReferences".into(),
+        json!([objects::controller_ref(Kind::KnativeService, service)]),
+    );
+    let template = service
+        .pointer("/spec/template")
+        .cloned()
+        .unwrap_or(Value::Null);
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": metadata,
+        "spec": {
+            "replicas": 1,
+            "selector": template.pointer("/metadata/labels").map(|l| json!({"matchLabels": l})),
+            "template": template,
+        },
+    })
+}
+
+/// Knative Serving's revision reconciler (`checkAndUpdateDeployment`,
+/// pkg/reconciler/revision/reconcile_resources.go; the Service → Configuration
+/// → Revision chain folded into one owner): the Deployment made when
+/// missing, and written back with the operator's own spec whenever the
+/// stored one differs from it (`equality.Semantic.DeepEqual`, here after the
+/// API server's defaulting). An admission patch of that Deployment would be
+/// undone on every reconcile.
+fn knative_services(cluster: &mut Cluster<'_>) {
+    for key in cluster.keys_of(Kind::KnativeService) {
+        let Some(service) = cluster.get(&key).cloned() else {
+            continue;
+        };
+        let uid = cluster.fresh_uid();
+        let mut want = knative_deployment(&service, &key, uid);
+        let actor = Actor::Controller(key.clone());
+        let target = Key::of(Kind::Deployment, &want);
+        match cluster.get(&target).cloned() {
+            None => {
+                cluster.write(actor, Operation::Create, Kind::Deployment, want, None);
+            }
+            Some(have) => {
+                if let Some(spec) = want.pointer_mut(Kind::Deployment.pod_spec_pointer()) {
+                    objects::default_pod_spec(spec);
+                }
+                if have["spec"]["template"] != want["spec"]["template"] {
+                    let mut update = have;
+                    update["spec"]["template"] = want["spec"]["template"].take();
+                    cluster.write(actor, Operation::Update, Kind::Deployment, update, None);
+                }
+            }
         }
     }
 }
@@ -40,17 +106,25 @@ fn replicas(object: &Value) -> u64 {
         .unwrap_or(1)
 }
 
+/// The label an owner of ReplicaSets hashes their templates into.
+fn hash_label(owner: Kind) -> &'static str {
+    match owner {
+        Kind::Rollout => ROLLOUTS_POD_TEMPLATE_HASH,
+        _ => POD_TEMPLATE_HASH,
+    }
+}
+
 /// `FindNewReplicaSet` / `EqualIgnoreHash`
 /// (pkg/controller/deployment/util/deployment_util.go): templates compared
-/// without the `pod-template-hash` label.
-fn equal_ignore_hash(a: Option<&Value>, b: Option<&Value>) -> bool {
+/// without the hash label.
+fn equal_ignore_hash(a: Option<&Value>, b: Option<&Value>, label: &str) -> bool {
     let strip = |t: Option<&Value>| {
         let mut t = t.cloned().unwrap_or(Value::Null);
         if let Some(labels) = t
             .pointer_mut("/metadata/labels")
             .and_then(Value::as_object_mut)
         {
-            labels.remove(POD_TEMPLATE_HASH);
+            labels.remove(label);
         }
         t
     };
@@ -60,9 +134,14 @@ fn equal_ignore_hash(a: Option<&Value>, b: Option<&Value>) -> bool {
 /// `syncDeployment` → `getNewReplicaSet` (pkg/controller/deployment/sync.go):
 /// a new ReplicaSet when none of the Deployment's has its template, named
 /// for the template's hash, with `pod-template-hash` in its template; then
-/// the new one scaled up and the old ones down (`scale`, rolling.go).
-fn deployments(cluster: &mut Cluster<'_>) {
-    for key in cluster.keys_of(Kind::Deployment) {
+/// the new one scaled up and the old ones down (`scale`, rolling.go). A
+/// Rollout's controller does the same (argo-rollouts `getAllReplicaSetsAndSyncRevision`,
+/// rollout/sync.go, and its canary's final step), with
+/// `rollouts-pod-template-hash`; the policy sees its ReplicaSets and Pods,
+/// never the Rollout.
+fn deployments(cluster: &mut Cluster<'_>, kind: Kind) {
+    let label = hash_label(kind);
+    for key in cluster.keys_of(kind) {
         let Some(deployment) = cluster.get(&key).cloned() else {
             continue;
         };
@@ -70,7 +149,7 @@ fn deployments(cluster: &mut Cluster<'_>) {
         let owned = cluster.owned_by(Kind::ReplicaSet, &deployment);
         let current = owned.iter().find(|rs| {
             let rs_template = cluster.get(rs).and_then(|rs| rs.pointer("/spec/template"));
-            equal_ignore_hash(rs_template, template)
+            equal_ignore_hash(rs_template, template, label)
         });
         let current = match current {
             Some(current) => current.clone(),
@@ -99,7 +178,7 @@ fn new_replica_set(cluster: &mut Cluster<'_>, owner: &Key, deployment: &Value) -
         .unwrap_or(Value::Null);
     let text = objects::canonical(Some(&template));
     let (name, hash) = free_replica_set_name(cluster, owner, &text)?;
-    template["metadata"]["labels"][POD_TEMPLATE_HASH] = json!(hash);
+    template["metadata"]["labels"][hash_label(owner.kind)] = json!(hash);
     let uid = cluster.fresh_uid();
     let replica_set = replica_set_object(&name, owner, deployment, template, uid);
     let actor = Actor::Controller(owner.clone());
@@ -141,7 +220,7 @@ fn free_replica_set_name(
         })
 }
 
-/// A Deployment's ReplicaSet at zero replicas, selecting the labels of its
+/// A Deployment's (or Rollout's) ReplicaSet at zero replicas, selecting the labels of its
 /// (hashed) template.
 fn replica_set_object(
     name: &str,
@@ -155,7 +234,7 @@ fn replica_set_object(
     metadata.insert("labels".into(), labels.clone());
     metadata.insert(
         "ownerReferences".into(),
-        json!([objects::controller_ref(Kind::Deployment, deployment)]),
+        json!([objects::controller_ref(owner.kind, deployment)]),
     );
     json!({
         "apiVersion": "apps/v1",

@@ -17,7 +17,8 @@ pub fn check_all(cluster: &Cluster<'_>) -> Result<(), Breach> {
     stored_compliance(cluster)?;
     no_surprise_rollout(cluster)?;
     what_runs_keeps_working(cluster)?;
-    no_loops(cluster)
+    no_loops(cluster)?;
+    controllers_settle(cluster)
 }
 
 fn breach(name: &str, event: &WriteEvent) -> Breach {
@@ -211,6 +212,7 @@ pub fn stored_compliance(cluster: &Cluster<'_>) -> Result<(), Breach> {
             continue;
         };
         if event.actor != Actor::User
+            || !event.after_install
             || !event.template_changed
             || !judged_whole
             || objects::namespace_exempt(&event.key.namespace, cluster.setup.exemptions)
@@ -250,10 +252,11 @@ pub fn what_runs_keeps_working(cluster: &Cluster<'_>) -> Result<(), Breach> {
     Ok(())
 }
 
-/// ReplicaSets per Deployment never outnumber the distinct templates the
-/// Deployment has had.
+/// ReplicaSets per Deployment (or Rollout) never outnumber the distinct
+/// templates it has had.
 pub fn no_loops(cluster: &Cluster<'_>) -> Result<(), Breach> {
-    for key in cluster.keys_of(Kind::Deployment) {
+    let owners = [Kind::Deployment, Kind::Rollout];
+    for key in owners.into_iter().flat_map(|kind| cluster.keys_of(kind)) {
         let Some(deployment) = cluster.get(&key) else {
             continue;
         };
@@ -266,4 +269,23 @@ pub fn no_loops(cluster: &Cluster<'_>) -> Result<(), Breach> {
         }
     }
     Ok(())
+}
+
+/// After every step the controllers stand still: none of them fights what
+/// admission stored (an operator that re-applies its template would undo a
+/// patch of the workload it owns on every reconcile, for ever).
+pub fn controllers_settle(cluster: &Cluster<'_>) -> Result<(), Breach> {
+    match cluster.settled {
+        true => Ok(()),
+        false => Err(format!(
+            "controllers settle: still writing after the last round; last writes: {:?}",
+            cluster
+                .events
+                .iter()
+                .rev()
+                .take(2)
+                .map(|e| (&e.key, e.operation, e.patched))
+                .collect::<Vec<_>>()
+        )),
+    }
 }

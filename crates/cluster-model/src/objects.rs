@@ -4,7 +4,8 @@
 
 use serde_json::{Map, Value, json};
 
-/// The kinds the policy judges.
+/// The kinds the policy judges, and two it does not: custom resources whose
+/// controllers write the judged kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
     Pod,
@@ -15,10 +16,16 @@ pub enum Kind {
     Job,
     CronJob,
     ReplicationController,
+    /// An Argo Rollout (`argoproj.io/v1alpha1`): its controller makes
+    /// ReplicaSets as a Deployment's does.
+    Rollout,
+    /// A Knative Service (`serving.knative.dev/v1`): its operator owns a
+    /// Deployment and re-applies its template on every reconcile.
+    KnativeService,
 }
 
 impl Kind {
-    pub const TOP_LEVEL: [Kind; 8] = [
+    pub const TOP_LEVEL: [Kind; 10] = [
         Kind::Pod,
         Kind::Deployment,
         Kind::ReplicaSet,
@@ -27,7 +34,15 @@ impl Kind {
         Kind::Job,
         Kind::CronJob,
         Kind::ReplicationController,
+        Kind::Rollout,
+        Kind::KnativeService,
     ];
+
+    /// Whether the policy's rules name the kind (a custom resource is not
+    /// sent to it).
+    pub fn judged(self) -> bool {
+        !matches!(self, Kind::Rollout | Kind::KnativeService)
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -39,6 +54,8 @@ impl Kind {
             Kind::Job => "Job",
             Kind::CronJob => "CronJob",
             Kind::ReplicationController => "ReplicationController",
+            Kind::Rollout => "Rollout",
+            Kind::KnativeService => "Service",
         }
     }
 
@@ -46,14 +63,23 @@ impl Kind {
         match self {
             Kind::Pod | Kind::ReplicationController => "",
             Kind::Job | Kind::CronJob => "batch",
+            Kind::Rollout => "argoproj.io",
+            Kind::KnativeService => "serving.knative.dev",
             _ => "apps",
+        }
+    }
+
+    pub fn version(self) -> &'static str {
+        match self {
+            Kind::Rollout => "v1alpha1",
+            _ => "v1",
         }
     }
 
     pub fn api_version(self) -> String {
         match self.group() {
-            "" => "v1".to_owned(),
-            group => format!("{group}/v1"),
+            "" => self.version().to_owned(),
+            group => format!("{group}/{}", self.version()),
         }
     }
 
@@ -245,7 +271,6 @@ fn items_mut<'v>(spec: &'v mut Value, list: &str) -> impl Iterator<Item = &'v mu
         .flatten()
 }
 
-/// Every (image, pull policy) of a pod spec.
 /// Each entry of a pod spec as ((list, name), image, pull policy).
 pub fn named_entries(spec: &Value) -> Vec<((String, String), String, String)> {
     let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
@@ -275,6 +300,7 @@ pub fn named_entries(spec: &Value) -> Vec<((String, String), String, String)> {
     found
 }
 
+/// Every (image, pull policy) of a pod spec.
 pub fn entries(spec: &Value) -> Vec<(String, String)> {
     named_entries(spec)
         .into_iter()

@@ -9,6 +9,10 @@ use crate::objects::{EntrySpec, Kind, Slot};
 pub const IF_NOT_PRESENT: Option<&str> = Some("IfNotPresent");
 pub const ALWAYS: Option<&str> = Some("Always");
 
+/// The sequence whose operator would fight a patch of the Deployment it owns.
+pub const KNATIVE_IN_MUTATE_MODE: &str =
+    "mutate mode and a Knative Service's operator settle: its Deployment is not patched";
+
 /// A user's create of one container.
 pub fn create(
     kind: Kind,
@@ -105,6 +109,67 @@ pub fn issue_21() -> Vec<(&'static str, Scenario)> {
                 Mode::Validate,
                 old_deployment(),
                 vec![Action::DeleteReplicaSet { target: 0 }],
+            ),
+        ),
+        (
+            "the pair admits the ReplicaSets of an Argo Rollout and patches its Pods",
+            scenario(
+                Mode::Pair,
+                vec![],
+                vec![
+                    create(Kind::Rollout, "nginx:1.25", IF_NOT_PRESENT, false),
+                    Action::SetImage {
+                        target: 0,
+                        entry: 0,
+                        image: "redis:7",
+                    },
+                ],
+            ),
+        ),
+        (
+            "validate mode admits an Argo Rollout's ReplicaSet and judges its Pods",
+            scenario(
+                Mode::Validate,
+                vec![],
+                vec![create(Kind::Rollout, "nginx:1.25", IF_NOT_PRESENT, false)],
+            ),
+        ),
+        (
+            "the pair re-creates a deleted ReplicaSet of a Rollout made before the policy",
+            scenario(
+                Mode::Pair,
+                vec![create(Kind::Rollout, "nginx:1.25", IF_NOT_PRESENT, false)],
+                vec![Action::DeleteReplicaSet { target: 0 }],
+            ),
+        ),
+        (
+            KNATIVE_IN_MUTATE_MODE,
+            scenario(
+                Mode::Mutate,
+                vec![],
+                vec![
+                    create(Kind::KnativeService, "nginx:1.25", IF_NOT_PRESENT, false),
+                    Action::SetEnv {
+                        target: 0,
+                        value: 7,
+                    },
+                ],
+            ),
+        ),
+        (
+            "the pair and a Knative Service's operator settle on a Service made before the policy",
+            scenario(
+                Mode::Pair,
+                vec![create(
+                    Kind::KnativeService,
+                    "nginx:1.25",
+                    IF_NOT_PRESENT,
+                    false,
+                )],
+                vec![
+                    Action::RolloutRestart { target: 0, at: 3 },
+                    Action::DeleteReplicaSet { target: 0 },
+                ],
             ),
         ),
         (

@@ -59,6 +59,24 @@ fn a_broken_rule_breaks_an_invariant(#[case] fault: Fault) {
     }
 }
 
+/// The operator of a Knative Service re-applies its template: a patch of the
+/// Deployment it owns would be undone on every reconcile, and the model says
+/// so by the invariant that names it.
+#[test]
+fn an_operator_fights_a_patch_of_its_deployment() {
+    let (_, scenario) = cluster_model::sequences::issue_21()
+        .into_iter()
+        .find(|(name, _)| *name == cluster_model::sequences::KNATIVE_IN_MUTATE_MODE)
+        .expect("the Knative sequence");
+    let mut broken = Faulty {
+        inner: InProcess,
+        fault: Fault::ControlledPatched,
+    };
+    let failure = cluster_model::play(&scenario, &mut broken, &mut Tally::default())
+        .expect_err("patching the operator's Deployment must break an invariant");
+    assert!(failure.contains("controllers settle"), "{failure}");
+}
+
 #[test]
 fn every_fault_has_a_case() {
     assert_eq!(

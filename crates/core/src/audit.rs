@@ -214,3 +214,44 @@ fn not_always(workload: &Workload<'_>, violation: &Violation<'_, '_>) -> String 
     };
     fit(&[Piece::Fixed(&path), Piece::Fixed(" "), value], ITEM_MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The value `list` writes for `count` items.
+    fn listed(count: usize, item: impl Fn(usize) -> String) -> String {
+        let mut annotations = Annotations(Vec::new());
+        annotations.list("key", count, &|n| Some(item(n)));
+        annotations
+            .0
+            .pop()
+            .map(|(_, value)| value)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn items_are_listed_with_separators() {
+        assert_eq!(listed(2, |n| ["a", "b"][n].to_owned()), "a; b");
+        assert_eq!(listed(0, |_| "a".to_owned()), "");
+    }
+
+    /// The bound, to the byte: an item that fills the room left is listed,
+    /// one byte more is counted instead.
+    #[test]
+    fn an_item_is_listed_while_it_fits_to_the_byte() {
+        let room = VALUE_MAX - MORE_ROOM;
+        let second = |len: usize| {
+            move |n: usize| {
+                if n == 0 {
+                    "a".to_owned()
+                } else {
+                    "b".repeat(len)
+                }
+            }
+        };
+        let fits = listed(2, second(room - 3));
+        assert_eq!(fits.len(), room - 3 + 3, "{fits}");
+        assert_eq!(listed(2, second(room - 2)), "a; and 1 more");
+    }
+}

@@ -3,7 +3,7 @@
 //! (scenario, fixture in `test_data/`, settings as JSON).
 
 /// Every scenario both benchmarks measure, in the order BENCHMARKS.md lists them.
-pub const SCENARIOS: [(&str, &str, &str); 11] = [
+pub const SCENARIOS: [(&str, &str, &str); 13] = [
     ("pod_1_container", "pod_create_one_container.json", "{}"),
     ("pod_2_containers", "pod_create_compliant.json", "{}"),
     ("deployment_3c_2i_validate", "deployment_create.json", "{}"),
@@ -32,6 +32,16 @@ pub const SCENARIOS: [(&str, &str, &str); 11] = [
     (
         "deployment_update_template_changed",
         "deployment_update_set_env.json",
+        "{}",
+    ),
+    (
+        "replicaset_controller_owned_mutate",
+        "replicaset_create_argo_rollout.json",
+        r#"{"mutate": true}"#,
+    ),
+    (
+        "pod_update_entry_image_changed",
+        "pod_update_entry_image_changed.json",
         "{}",
     ),
     (

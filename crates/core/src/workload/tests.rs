@@ -99,6 +99,7 @@ fn reads_every_list_in_order_with_declared_policies() {
 #[case::image_volume_not_an_object(WorkloadKind::Pod, json!({"spec": {"containers": [{"image": "a"}], "volumes": [{"image": "x"}]}}), "spec.volumes[0].image is a string, must be an object")]
 #[case::image_volume_without_reference(WorkloadKind::Pod, json!({"spec": {"containers": [{"image": "a"}], "volumes": [{"image": {}}]}}), "spec.volumes[0].image.reference is missing")]
 #[case::image_volume_policy_not_a_string(WorkloadKind::Pod, json!({"spec": {"containers": [{"image": "a"}], "volumes": [{"image": {"reference": "r", "pullPolicy": false}}]}}), "spec.volumes[0].image.pullPolicy is a boolean, must be a string")]
+#[case::object_null(WorkloadKind::Pod, json!(null), "is null, must be an object")]
 fn unreadable_objects_are_named_precisely(
     #[case] kind: WorkloadKind,
     #[case] object: serde_json::Value,
@@ -115,6 +116,10 @@ fn unreadable_objects_are_named_precisely(
 #[case::truncated(r#"{"spec": {"containers": [{"image": "a"}"#)]
 #[case::duplicate_image(r#"{"spec": {"containers": [{"image": "a:1", "image": "b:1"}]}}"#)]
 #[case::duplicate_containers(r#"{"spec": {"containers": [{"image": "a"}], "containers": []}}"#)]
+#[case::duplicate_spec(
+    r#"{"spec": {"containers": [{"image": "a"}]}, "spec": {"containers": [{"image": "b"}]}}"#
+)]
+#[case::duplicate_metadata(r#"{"metadata": {"name": "a"}, "metadata": {"name": "b"}, "spec": {"containers": [{"image": "a"}]}}"#)]
 fn malformed_json_is_an_error(#[case] text: &str) {
     assert!(matches!(
         read(WorkloadKind::Pod, text),
@@ -140,6 +145,18 @@ fn metadata(
     let text = object.to_string();
     let workload = read(WorkloadKind::Pod, &text).unwrap();
     assert_eq!((workload.name.as_deref(), workload.mirror), (name, mirror));
+}
+
+/// The object's metadata is its own: its template's names nothing, whatever
+/// its shape.
+#[rstest]
+#[case::named(json!({"name": "from-template", "generateName": "t-"}))]
+#[case::not_an_object(json!("x"))]
+fn a_templates_metadata_is_not_the_objects(#[case] template_metadata: serde_json::Value) {
+    let object = json!({"spec": {"template": {"metadata": template_metadata, "spec": {"containers": [{"image": "a"}]}}}});
+    let text = object.to_string();
+    let workload = read(WorkloadKind::Deployment, &text).unwrap();
+    assert_eq!(workload.name, None);
 }
 
 fn controller_of(metadata: serde_json::Value) -> Option<(String, String)> {
