@@ -52,6 +52,18 @@ pub enum Action {
         target: usize,
         replicas: u8,
     },
+    /// A StatefulSet's `updateStrategy`: 0 `RollingUpdate`, 1 and 2 a
+    /// `partition` of that many ordinals kept at the current revision, 3
+    /// `OnDelete`.
+    UpdateStrategy {
+        target: usize,
+        strategy: u8,
+    },
+    /// `kubectl rollout pause` (or `resume`) of a Deployment or Rollout.
+    Pause {
+        target: usize,
+        paused: bool,
+    },
     /// A label of the object itself.
     Relabel {
         target: usize,
@@ -155,6 +167,8 @@ pub fn action() -> impl Strategy<Value = Action> {
         1 => (target.clone(), 0..4usize).prop_map(|(target, entry)| Action::RemoveEntry { target, entry }),
         2 => (target.clone(), any::<u8>()).prop_map(|(target, at)| Action::RolloutRestart { target, at }),
         2 => (target.clone(), 0..4u8).prop_map(|(target, replicas)| Action::Scale { target, replicas }),
+        1 => (target.clone(), 0..4u8).prop_map(|(target, strategy)| Action::UpdateStrategy { target, strategy }),
+        1 => (target.clone(), any::<bool>()).prop_map(|(target, paused)| Action::Pause { target, paused }),
         1 => (target.clone(), any::<u8>()).prop_map(|(target, value)| Action::Relabel { target, value }),
         1 => target.clone().prop_map(|target| Action::AddFinalizer { target }),
         1 => (target.clone(), any::<bool>()).prop_map(|(target, suspend)| Action::Suspend { target, suspend }),
@@ -235,6 +249,8 @@ fn edit_target(action: &Action) -> usize {
         | Action::RemoveEntry { target, .. }
         | Action::RolloutRestart { target, .. }
         | Action::Scale { target, .. }
+        | Action::UpdateStrategy { target, .. }
+        | Action::Pause { target, .. }
         | Action::Relabel { target, .. }
         | Action::AddFinalizer { target }
         | Action::Suspend { target, .. }
@@ -367,6 +383,18 @@ fn edit_workload(object: &mut Value, kind: Kind, edit: &Action) -> bool {
             Kind::Job => object["spec"]["parallelism"] = json!(replicas),
             _ => return false,
         },
+        Action::UpdateStrategy { strategy, .. } if kind == Kind::StatefulSet => {
+            object["spec"]["updateStrategy"] = match strategy {
+                0 => json!({"type": "RollingUpdate"}),
+                3 => json!({"type": "OnDelete"}),
+                partition => {
+                    json!({"type": "RollingUpdate", "rollingUpdate": {"partition": partition}})
+                }
+            };
+        }
+        Action::Pause { paused, .. } if matches!(kind, Kind::Deployment | Kind::Rollout) => {
+            object["spec"]["paused"] = json!(paused);
+        }
         Action::Relabel { value, .. } => {
             object["metadata"]["labels"]["tier"] = json!(format!("t{value}"));
         }

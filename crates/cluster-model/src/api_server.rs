@@ -147,6 +147,8 @@ pub struct Cluster<'b> {
     pub vouched: BTreeMap<Key, String>,
     /// Every template each object has had stored.
     pub template_history: BTreeMap<Key, BTreeSet<String>>,
+    /// A StatefulSet's revisions (its ControllerRevisions): hash to template.
+    pub revisions: BTreeMap<Key, BTreeMap<String, Value>>,
     next_uid: u64,
     /// Counts every change to the store (controllers run until it stands still).
     pub revision: u64,
@@ -169,6 +171,7 @@ impl<'b> Cluster<'b> {
             created_after_install: BTreeSet::new(),
             vouched: BTreeMap::new(),
             template_history: BTreeMap::new(),
+            revisions: BTreeMap::new(),
             next_uid: 0,
             revision: 0,
             calls: 0,
@@ -274,8 +277,13 @@ impl<'b> Cluster<'b> {
         let template_changed = old
             .as_ref()
             .is_none_or(|old| template(kind, old) != template(kind, &object));
-        let from_vouched_template =
-            matches!(&actor, Actor::Controller(owner) if self.is_vouched(owner));
+        let from_vouched_template = match &actor {
+            Actor::Controller(owner) => {
+                self.is_vouched(owner)
+                    && (kind != Kind::Pod || self.made_from_current_template(owner, &object))
+            }
+            Actor::User => false,
+        };
         let pointer = kind.pod_spec_pointer();
         let sent_complies = object
             .pointer(pointer)
@@ -345,6 +353,16 @@ impl<'b> Cluster<'b> {
             .or_default()
             .insert(text);
         self.objects.insert(key.clone(), object);
+    }
+
+    /// Whether a Pod's spec is its owner's current template's (not an older
+    /// revision's, as a StatefulSet makes below its partition).
+    fn made_from_current_template(&self, owner: &Key, pod: &Value) -> bool {
+        let template = self
+            .objects
+            .get(owner)
+            .and_then(|owner_object| template(owner.kind, owner_object));
+        template.and_then(|t| t.get("spec")) == pod.get("spec")
     }
 
     /// Whether the object's current template is one a user's admitted write set.

@@ -151,8 +151,13 @@ fn deployments(cluster: &mut Cluster<'_>, kind: Kind) {
             let rs_template = cluster.get(rs).and_then(|rs| rs.pointer("/spec/template"));
             equal_ignore_hash(rs_template, template, label)
         });
+        // A paused rollout makes no new ReplicaSet (`getAllReplicaSetsAndSyncRevision`
+        // with `createIfNotExisted` false): the old ones keep their Pods, and
+        // make them again from their own templates.
+        let paused = deployment.pointer("/spec/paused") == Some(&json!(true));
         let current = match current {
             Some(current) => current.clone(),
+            None if paused => continue,
             None => match new_replica_set(cluster, &key, &deployment) {
                 Some(created) => created,
                 None => continue,
@@ -377,8 +382,13 @@ fn keep_pods(cluster: &mut Cluster<'_>, kind: Kind, key: &Key, object: &Value, n
 
 /// `updateStatefulSet` (pkg/controller/statefulset/stateful_set_control.go),
 /// `newVersionedStatefulSetPod` (stateful_set_utils.go): Pods `<name>-<i>`
-/// made in order; on a template change each is deleted and made again from
-/// the update revision; ordinals past `replicas` deleted.
+/// made in order, each from the revision its ordinal takes: below a
+/// `RollingUpdate` partition the current revision, else the update revision
+/// (the template). Only `RollingUpdate` deletes a Pod of another revision
+/// (to make it again), at or above the partition; `OnDelete` waits for
+/// someone else to delete it. The current revision becomes the update one
+/// when every Pod runs it (`status.currentRevision`; each revision's template
+/// is kept, as a ControllerRevision). Ordinals past `replicas` are deleted.
 fn stateful_sets(cluster: &mut Cluster<'_>) {
     for key in cluster.keys_of(Kind::StatefulSet) {
         let Some(set) = cluster.get(&key).cloned() else {
@@ -395,8 +405,58 @@ fn stateful_sets(cluster: &mut Cluster<'_>) {
                 cluster.delete(&pod);
             }
         }
-        let names: Vec<String> = (0..want).map(|i| format!("{}-{i}", key.name)).collect();
-        keep_pods(cluster, Kind::StatefulSet, &key, &set, &names);
+        let (update, update_revision) = revisioned(&set);
+        let revisions = cluster.revisions.entry(key.clone()).or_default();
+        revisions.insert(update_revision.clone(), update.clone());
+        let current_revision = set
+            .pointer("/status/currentRevision")
+            .and_then(Value::as_str)
+            .unwrap_or(&update_revision)
+            .to_owned();
+        let current = revisions
+            .get(&current_revision)
+            .cloned()
+            .unwrap_or(update.clone());
+        let on_delete = set.pointer("/spec/updateStrategy/type") == Some(&json!("OnDelete"));
+        let partition = set
+            .pointer("/spec/updateStrategy/rollingUpdate/partition")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        for ordinal in 0..want {
+            let name = format!("{}-{ordinal}", key.name);
+            let pod = Key {
+                kind: Kind::Pod,
+                namespace: key.namespace.clone(),
+                name: name.clone(),
+            };
+            let below_partition = !on_delete && ordinal < partition;
+            let replace = !on_delete && !below_partition;
+            if replace && cluster.get(&pod).is_some() && outdated(cluster, &pod, &update_revision) {
+                cluster.delete(&pod);
+            }
+            if cluster.get(&pod).is_none() {
+                let template = if below_partition { &current } else { &update };
+                let made =
+                    pod_from_template(cluster, Kind::StatefulSet, &set, template, Some(name));
+                if !create_pod(cluster, &key, made) {
+                    break;
+                }
+            }
+        }
+        let updated = (0..want).all(|ordinal| {
+            let pod = Key {
+                kind: Kind::Pod,
+                namespace: key.namespace.clone(),
+                name: format!("{}-{ordinal}", key.name),
+            };
+            cluster.get(&pod).is_some() && !outdated(cluster, &pod, &update_revision)
+        });
+        let revision = if updated {
+            update_revision
+        } else {
+            current_revision
+        };
+        cluster.set_status(&key, "currentRevision", json!(revision));
     }
 }
 

@@ -74,6 +74,51 @@ pub fn issue_21() -> Vec<(&'static str, Scenario)> {
             false,
         )]
     };
+    let old_stateful_set = || {
+        vec![create(
+            Kind::StatefulSet,
+            "nginx:1.25",
+            IF_NOT_PRESENT,
+            false,
+        )]
+    };
+    // A partition over both ordinals, the template fixed (judged, compliant),
+    // then ordinal 0 deleted: it comes back from the current (old) revision.
+    let partitioned = || {
+        vec![
+            Action::UpdateStrategy {
+                target: 0,
+                strategy: 2,
+            },
+            Action::SetPullPolicy {
+                target: 0,
+                entry: 0,
+                policy: ALWAYS,
+            },
+            Action::DeletePod { target: 0 },
+        ]
+    };
+    // A paused rollout, the template fixed (judged, compliant), a Pod of the
+    // old ReplicaSet deleted (made again from the old template), then the
+    // rollout resumed.
+    let paused = || {
+        vec![
+            Action::Pause {
+                target: 0,
+                paused: true,
+            },
+            Action::SetPullPolicy {
+                target: 0,
+                entry: 0,
+                policy: ALWAYS,
+            },
+            Action::DeletePod { target: 0 },
+            Action::Pause {
+                target: 0,
+                paused: false,
+            },
+        ]
+    };
     vec![
         (
             "a Pod entry changed to the image another entry runs is judged",
@@ -171,6 +216,40 @@ pub fn issue_21() -> Vec<(&'static str, Scenario)> {
                     Action::DeleteReplicaSet { target: 0 },
                 ],
             ),
+        ),
+        (
+            "validate mode judges the Pod a StatefulSet re-makes below its partition from a revision made before the policy",
+            scenario(Mode::Validate, old_stateful_set(), partitioned()),
+        ),
+        (
+            "the pair patches the Pod a StatefulSet re-makes below its partition from a revision made before the policy",
+            scenario(Mode::Pair, old_stateful_set(), partitioned()),
+        ),
+        (
+            "the pair and an OnDelete StatefulSet made before the policy: a deleted Pod comes back from the patched template",
+            scenario(
+                Mode::Pair,
+                old_stateful_set(),
+                vec![
+                    Action::UpdateStrategy {
+                        target: 0,
+                        strategy: 3,
+                    },
+                    Action::SetEnv {
+                        target: 0,
+                        value: 1,
+                    },
+                    Action::DeletePod { target: 1 },
+                ],
+            ),
+        ),
+        (
+            "validate mode judges the Pod an old ReplicaSet re-makes while its Deployment is paused",
+            scenario(Mode::Validate, old_deployment(), paused()),
+        ),
+        (
+            "the pair patches the Pod an old ReplicaSet re-makes while its Deployment is paused",
+            scenario(Mode::Pair, old_deployment(), paused()),
         ),
         (
             "a queue controller preempts a started Job and resumes it",

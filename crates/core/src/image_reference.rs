@@ -267,9 +267,9 @@ pub(crate) fn split_host_port(domain: &str) -> (&str, Option<&str>) {
             let (host, rest) = domain.split_at(close + 1);
             return match rest.strip_prefix(':') {
                 Some(port) => (host, Some(port)),
-                None if rest.is_empty() => (host, None),
-                // Anything else after `]` is malformed: keep it in the host so
-                // that validation fails.
+                // Nothing after `]` (then `domain` is the host), or anything
+                // else but a port, which stays in the host so that
+                // validation fails.
                 None => (domain, None),
             };
         }

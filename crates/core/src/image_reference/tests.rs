@@ -98,6 +98,7 @@ fn parses(
 #[case::leading_space(" nginx", ReferenceError::InvalidFormat)]
 #[case::trailing_space("nginx ", ReferenceError::InvalidFormat)]
 #[case::url_scheme("https://a.io/x", ReferenceError::InvalidFormat)]
+#[case::text_after_an_ipv6_literal("[::1]x/repo", ReferenceError::InvalidFormat)]
 #[case::path_over_255_characters(&format!("a.io/{}", "a".repeat(256)), ReferenceError::NameTooLong)]
 fn refuses(#[case] image: &str, #[case] expected: ReferenceError) {
     assert_eq!(ImageReference::parse(image), Err(expected));

@@ -30,6 +30,11 @@ fn lone_surrogate_escapes_are_found() {
         (r#"{"a":"\ude00"}"#, true),
         (r#"{"a":"\ud800\u0041"}"#, true),
         (r#"{"a":"\uD83D"}"#, true),
+        // Each escape is stepped over by its own length: the next one is
+        // still found, wherever the first is.
+        (r"abc\udc00", true),
+        (r"ab\ud83d\ude00\udc00", true),
+        (r"ab\u0041\udc00", true),
         ("plain", false),
     ] {
         assert_eq!(has_lone_surrogate(text), lone, "{text}");
@@ -123,4 +128,17 @@ fn overlapping_or_out_of_range_edits_are_errors_not_traps() {
         apply("é", vec![Edit::Insert { at: 1, member: "m" }]).is_err(),
         "not a char boundary"
     );
+}
+
+/// A value that is not wholly inside the text has no offset in it (a
+/// defence: every value offered is borrowed from the text).
+#[test]
+fn a_value_outside_the_text_has_no_offset() {
+    let whole = r#"{"a":"xxxxxxxx"}"#;
+    let value: &RawValue = serde_json::from_str(&whole[5..15]).unwrap();
+    assert_eq!(offset_in(whole, value).unwrap(), 5);
+    assert!(matches!(
+        offset_in(&whole[..8], value),
+        Err(MutationError::OutsideText)
+    ));
 }

@@ -84,6 +84,22 @@ fn a_rejection_lists_entries_and_says_what_to_do() {
     );
 }
 
+/// Ten entries are all listed, with nothing to count after them.
+#[test]
+fn ten_rejected_entries_are_listed_without_a_count() {
+    let workload = workload(10);
+    let decision = Decision::Reject(violations(&workload), Remedy::FixOrExempt);
+    let message = decode(&respond_to(&decision, &workload, "{}"))["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.contains("containers[9].imagePullPolicy"),
+        "{message}"
+    );
+    assert!(!message.contains("more"), "{message}");
+}
+
 #[test]
 fn long_rejections_are_summarised() {
     let workload = workload(10_000);
