@@ -277,13 +277,7 @@ impl<'b> Cluster<'b> {
         let template_changed = old
             .as_ref()
             .is_none_or(|old| template(kind, old) != template(kind, &object));
-        let from_vouched_template = match &actor {
-            Actor::Controller(owner) => {
-                self.is_vouched(owner)
-                    && (kind != Kind::Pod || self.made_from_current_template(owner, &object))
-            }
-            Actor::User => false,
-        };
+        let from_vouched_template = self.made_from_vouched_template(&actor, kind, &object);
         let pointer = kind.pod_spec_pointer();
         let sent_complies = object
             .pointer(pointer)
@@ -353,6 +347,18 @@ impl<'b> Cluster<'b> {
             .or_default()
             .insert(text);
         self.objects.insert(key.clone(), object);
+    }
+
+    /// A controller's write made from its owner's vouched template (a Pod:
+    /// from the current one, not an older revision).
+    fn made_from_vouched_template(&self, actor: &Actor, kind: Kind, object: &Value) -> bool {
+        match actor {
+            Actor::Controller(owner) => {
+                self.is_vouched(owner)
+                    && (kind != Kind::Pod || self.made_from_current_template(owner, object))
+            }
+            Actor::User => false,
+        }
     }
 
     /// Whether a Pod's spec is its owner's current template's (not an older

@@ -380,6 +380,59 @@ fn keep_pods(cluster: &mut Cluster<'_>, kind: Kind, key: &Key, object: &Value, n
     }
 }
 
+/// Deletes a StatefulSet's Pods whose ordinals are `want` or more.
+fn delete_past(cluster: &mut Cluster<'_>, set: &Value, want: u64) {
+    for pod in cluster.owned_by(Kind::Pod, set) {
+        let ordinal = pod
+            .name
+            .rsplit('-')
+            .next()
+            .and_then(|i| i.parse::<u64>().ok());
+        if ordinal.is_none_or(|i| i >= want) {
+            cluster.delete(&pod);
+        }
+    }
+}
+
+/// A StatefulSet's Pod of `ordinal`.
+fn ordinal_pod(set: &Key, ordinal: u64) -> Key {
+    Key {
+        kind: Kind::Pod,
+        namespace: set.namespace.clone(),
+        name: format!("{}-{ordinal}", set.name),
+    }
+}
+
+/// A StatefulSet's update revision (its template) and current revision.
+struct Revisions {
+    update: Value,
+    update_revision: String,
+    current: Value,
+    current_revision: String,
+}
+
+/// The revisions of `set`, the update one kept (a ControllerRevision).
+fn revisions(cluster: &mut Cluster<'_>, key: &Key, set: &Value) -> Revisions {
+    let (update, update_revision) = revisioned(set);
+    let kept = cluster.revisions.entry(key.clone()).or_default();
+    kept.insert(update_revision.clone(), update.clone());
+    let current_revision = set
+        .pointer("/status/currentRevision")
+        .and_then(Value::as_str)
+        .unwrap_or(&update_revision)
+        .to_owned();
+    let current = kept
+        .get(&current_revision)
+        .cloned()
+        .unwrap_or(update.clone());
+    Revisions {
+        update,
+        update_revision,
+        current,
+        current_revision,
+    }
+}
+
 /// `updateStatefulSet` (pkg/controller/statefulset/stateful_set_control.go),
 /// `newVersionedStatefulSetPod` (stateful_set_utils.go): Pods `<name>-<i>`
 /// made in order, each from the revision its ordinal takes: below a
@@ -395,40 +448,20 @@ fn stateful_sets(cluster: &mut Cluster<'_>) {
             continue;
         };
         let want = replicas(&set);
-        for pod in cluster.owned_by(Kind::Pod, &set) {
-            let ordinal = pod
-                .name
-                .rsplit('-')
-                .next()
-                .and_then(|i| i.parse::<u64>().ok());
-            if ordinal.is_none_or(|i| i >= want) {
-                cluster.delete(&pod);
-            }
-        }
-        let (update, update_revision) = revisioned(&set);
-        let revisions = cluster.revisions.entry(key.clone()).or_default();
-        revisions.insert(update_revision.clone(), update.clone());
-        let current_revision = set
-            .pointer("/status/currentRevision")
-            .and_then(Value::as_str)
-            .unwrap_or(&update_revision)
-            .to_owned();
-        let current = revisions
-            .get(&current_revision)
-            .cloned()
-            .unwrap_or(update.clone());
+        delete_past(cluster, &set, want);
+        let Revisions {
+            update,
+            update_revision,
+            current,
+            current_revision,
+        } = revisions(cluster, &key, &set);
         let on_delete = set.pointer("/spec/updateStrategy/type") == Some(&json!("OnDelete"));
         let partition = set
             .pointer("/spec/updateStrategy/rollingUpdate/partition")
             .and_then(Value::as_u64)
             .unwrap_or(0);
         for ordinal in 0..want {
-            let name = format!("{}-{ordinal}", key.name);
-            let pod = Key {
-                kind: Kind::Pod,
-                namespace: key.namespace.clone(),
-                name: name.clone(),
-            };
+            let pod = ordinal_pod(&key, ordinal);
             let below_partition = !on_delete && ordinal < partition;
             let replace = !on_delete && !below_partition;
             if replace && cluster.get(&pod).is_some() && outdated(cluster, &pod, &update_revision) {
@@ -436,19 +469,15 @@ fn stateful_sets(cluster: &mut Cluster<'_>) {
             }
             if cluster.get(&pod).is_none() {
                 let template = if below_partition { &current } else { &update };
-                let made =
-                    pod_from_template(cluster, Kind::StatefulSet, &set, template, Some(name));
+                let name = Some(pod.name.clone());
+                let made = pod_from_template(cluster, Kind::StatefulSet, &set, template, name);
                 if !create_pod(cluster, &key, made) {
                     break;
                 }
             }
         }
         let updated = (0..want).all(|ordinal| {
-            let pod = Key {
-                kind: Kind::Pod,
-                namespace: key.namespace.clone(),
-                name: format!("{}-{ordinal}", key.name),
-            };
+            let pod = ordinal_pod(&key, ordinal);
             cluster.get(&pod).is_some() && !outdated(cluster, &pod, &update_revision)
         });
         let revision = if updated {
