@@ -255,6 +255,8 @@ mod tests {
     )]
     #[case::a_member_less_at_the_end(r#"{"a":1,"b":2}"#, r#"{"a":1}"#, false)]
     #[case::a_longer_list(r#"{"a":[1,2]}"#, r#"{"a":[1,2,3]}"#, false)]
+    #[case::reordered_with_an_escaped_value(r#"{"b":1,"a":"A"}"#, r#"{"a":"\u0041","b":1}"#, true)]
+    #[case::reordered_with_a_longer_list(r#"{"b":[1,2],"a":1}"#, r#"{"a":1,"b":[1,2,3]}"#, false)]
     #[case::duplicate_names_read_as_a_change(r#"{"a":1,"a":2}"#, r#"{"a":2}"#, false)]
     #[case::duplicate_names_in_another_order_read_as_a_change(
         r#"{"x":0,"a":1,"a":2}"#,
@@ -276,5 +278,21 @@ mod tests {
     fn templates_compare_by_value(#[case] a: &str, #[case] b: &str, #[case] expected: bool) {
         assert_eq!(same(a, b), expected);
         assert_eq!(same(b, a), expected);
+    }
+
+    /// `depth` nested lists around `1`, compact or spaced (equal values,
+    /// different texts).
+    fn nested(depth: usize, spaced: bool) -> String {
+        let (open, close) = if spaced { ("[ ", " ]") } else { ("[", "]") };
+        format!("{}1{}", open.repeat(depth), close.repeat(depth))
+    }
+
+    /// The walk is bounded: templates nested up to `MAX_DEPTH` are compared,
+    /// deeper ones read as a change.
+    #[test]
+    fn nesting_past_the_bound_reads_as_a_change() {
+        assert!(same(&nested(MAX_DEPTH, false), &nested(MAX_DEPTH, true)));
+        let deeper = MAX_DEPTH + 1;
+        assert!(!same(&nested(deeper, false), &nested(deeper, true)));
     }
 }

@@ -91,6 +91,7 @@ fn trust(#[case] entry: &str, #[case] image: &str, #[case] expected: bool) {
 #[case::two_wildcards("*.*.corp.com")]
 #[case::star_in_path("ghcr.io/org/*")]
 #[case::wildcard_over_a_tld("*.com")]
+#[case::wildcard_with_a_non_numeric_port("*.corp.com:https")]
 #[case::single_label_is_a_hub_namespace("myregistry")]
 #[case::uppercase_single_label("Registry")]
 #[case::trailing_dot("ghcr.io.")]
