@@ -215,6 +215,29 @@ impl Eq for EditSite<'_> {}
 mod tests {
     use super::*;
 
+    /// Sites compare by the text they name, wherever it was read from.
+    #[test]
+    fn sites_are_equal_when_they_name_the_same_text() {
+        let raw = |text: &str| RawValue::from_string(text.to_owned()).unwrap();
+        let (a, b, other) = (
+            raw(r#""IfNotPresent""#),
+            raw(r#""IfNotPresent""#),
+            raw(r#""Never""#),
+        );
+        let site = |value, anchor, member| EditSite::new(value, anchor, member);
+        let key = "imagePullPolicy";
+        assert_eq!(
+            site(Some(&*a), Some(&*b), key),
+            site(Some(&*b), Some(&*a), key)
+        );
+        assert_ne!(site(Some(&*a), None, key), site(Some(&*other), None, key));
+        assert_ne!(site(None, Some(&*a), key), site(None, Some(&*other), key));
+        assert_ne!(
+            site(Some(&*a), None, key),
+            site(Some(&*a), None, "pullPolicy")
+        );
+    }
+
     #[test]
     fn paths_read_as_in_the_api() {
         let cronjob = WorkloadKind::CronJob.pod_spec_location();

@@ -74,3 +74,39 @@ fn no_summary_when_everything_is_listed() {
     warnings.push(&[Piece::Fixed("one")]);
     assert_eq!(warnings.finish(|_| unreachable!()), ["one"]);
 }
+
+/// Fixed words longer than the bound beside a value: the value goes down to
+/// its minimum, then the whole is cut.
+#[test]
+fn fixed_words_over_the_bound_with_a_value_are_cut() {
+    let long = "x".repeat(400);
+    let warning = fit(
+        &[Piece::Fixed(&long), Piece::Quoted(&"v".repeat(40))],
+        WARNING_MAX,
+    );
+    assert_eq!(warning, "x".repeat(WARNING_MAX));
+}
+
+#[test]
+fn a_cut_never_splits_a_character() {
+    assert_eq!(truncate("é", 1), "");
+    assert_eq!(truncate("aé", 2), "a");
+    assert_eq!(truncate("aé", 3), "aé");
+}
+
+/// Once a warning did not fit, the rest are counted, even the short ones:
+/// the list stays in the order of the entries.
+#[test]
+fn after_one_warning_is_counted_the_rest_are_too() {
+    let mut warnings = Warnings::new();
+    let image = "i".repeat(400);
+    for _ in 0..20 {
+        warnings.push(&[Piece::Fixed("entry, image "), Piece::Quoted(&image)]);
+    }
+    assert!(!warnings.has_room());
+    warnings.push(&[Piece::Fixed("short")]);
+    let listed = warnings.finish(|more| format!("{more} more"));
+    assert!(!listed.iter().any(|w| w == "short"), "{listed:?}");
+    let (summary, full) = listed.split_last().unwrap();
+    assert_eq!(summary, &format!("{} more", 21 - full.len()));
+}
