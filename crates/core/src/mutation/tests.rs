@@ -35,6 +35,7 @@ fn lone_surrogate_escapes_are_found() {
         (r"abc\udc00", true),
         (r"ab\ud83d\ude00\udc00", true),
         (r"ab\u0041\udc00", true),
+        (r"abc\n\udc00", true),
         ("plain", false),
     ] {
         assert_eq!(has_lone_surrogate(text), lone, "{text}");
