@@ -84,15 +84,20 @@ fn a_rejection_lists_entries_and_says_what_to_do() {
     );
 }
 
+/// The message rejecting a Deployment of `containers` non-compliant entries.
+fn rejection_of(containers: usize) -> String {
+    let workload = workload(containers);
+    let decision = Decision::Reject(violations(&workload), Remedy::FixOrExempt);
+    decode(&respond_to(&decision, &workload, "{}"))["message"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// Ten entries are all listed, with nothing to count after them.
 #[test]
 fn ten_rejected_entries_are_listed_without_a_count() {
-    let workload = workload(10);
-    let decision = Decision::Reject(violations(&workload), Remedy::FixOrExempt);
-    let message = decode(&respond_to(&decision, &workload, "{}"))["message"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let message = rejection_of(10);
     assert!(
         message.contains("containers[9].imagePullPolicy"),
         "{message}"
@@ -102,12 +107,7 @@ fn ten_rejected_entries_are_listed_without_a_count() {
 
 #[test]
 fn long_rejections_are_summarised() {
-    let workload = workload(10_000);
-    let decision = Decision::Reject(violations(&workload), Remedy::FixOrExempt);
-    let message = decode(&respond_to(&decision, &workload, "{}"))["message"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let message = rejection_of(10_000);
     assert!(message.contains("containers[9].imagePullPolicy"));
     assert!(!message.contains("containers[10].imagePullPolicy"));
     assert!(message.contains("; and 9990 more."), "{message}");
