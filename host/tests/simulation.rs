@@ -34,15 +34,15 @@ impl PolicyBackend for Server<'_> {
     }
 }
 
-/// The named sequences of issue 21 (an Argo-Rollout-like ReplicaSet, a
+/// The named sequences of issue 21 (an Argo Rollout's ReplicaSets, a
 /// ReplicaSet re-created under a Deployment made before the policy, a Pod
-/// entry changed to another entry's image, a preempted Job) keep every
-/// invariant.
+/// entry changed to another entry's image, a preempted Job, ...) keep every
+/// invariant and what their names promise.
 fn play_named(backend: &mut dyn PolicyBackend) {
-    for (name, scenario) in sequences::issue_21() {
-        let mut tally = Tally::default();
-        cluster_model::play(&scenario, backend, &mut tally)
-            .unwrap_or_else(|breach| panic!("{name}: {breach}"));
+    for named in sequences::issue_21() {
+        named
+            .play(backend)
+            .unwrap_or_else(|breach| panic!("{}: {breach}", named.name));
     }
 }
 

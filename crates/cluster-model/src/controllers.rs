@@ -40,11 +40,10 @@ pub fn reconcile(cluster: &mut Cluster<'_>) {
     }
 }
 
-/// The Deployment a Knative Service's operator keeps, as it writes it: the
-/// Service's template, one replica, its controller reference.
+/// The Deployment `key` a Knative Service's operator makes: the Service's
+/// template, one replica, its controller reference.
 fn knative_deployment(service: &Value, key: &Key, uid: u64) -> Value {
-    let name = format!("{}-deployment", key.name);
-    let mut metadata = objects::metadata(&name, &key.namespace, uid);
+    let mut metadata = objects::metadata(&key.name, &key.namespace, uid);
     metadata.insert(
         "ownerReferences".into(),
         json!([objects::controller_ref(Kind::KnativeService, service)]),
@@ -77,22 +76,29 @@ fn knative_services(cluster: &mut Cluster<'_>) {
         let Some(service) = cluster.get(&key).cloned() else {
             continue;
         };
-        let uid = cluster.fresh_uid();
-        let mut want = knative_deployment(&service, &key, uid);
         let actor = Actor::Controller(key.clone());
-        let target = Key::of(Kind::Deployment, &want);
+        let target = Key {
+            kind: Kind::Deployment,
+            namespace: key.namespace.clone(),
+            name: format!("{}-deployment", key.name),
+        };
         match cluster.get(&target).cloned() {
             None => {
+                let uid = cluster.fresh_uid();
+                let want = knative_deployment(&service, &target, uid);
                 cluster.write(actor, Operation::Create, Kind::Deployment, want, None);
             }
-            Some(have) => {
-                if let Some(spec) = want.pointer_mut(Kind::Deployment.pod_spec_pointer()) {
+            Some(mut have) => {
+                let mut want = service
+                    .pointer("/spec/template")
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                if let Some(spec) = want.get_mut("spec") {
                     objects::default_pod_spec(spec);
                 }
-                if have["spec"]["template"] != want["spec"]["template"] {
-                    let mut update = have;
-                    update["spec"]["template"] = want["spec"]["template"].take();
-                    cluster.write(actor, Operation::Update, Kind::Deployment, update, None);
+                if have["spec"]["template"] != want {
+                    have["spec"]["template"] = want;
+                    cluster.write(actor, Operation::Update, Kind::Deployment, have, None);
                 }
             }
         }
@@ -358,28 +364,6 @@ fn outdated(cluster: &Cluster<'_>, pod: &Key, revision: &str) -> bool {
         != Some(revision)
 }
 
-/// Keeps one Pod per name in `names`, of the current revision: an outdated
-/// Pod is deleted and made again; creation stops at the first refusal.
-fn keep_pods(cluster: &mut Cluster<'_>, kind: Kind, key: &Key, object: &Value, names: &[String]) {
-    let (template, revision) = revisioned(object);
-    for name in names {
-        let pod = Key {
-            kind: Kind::Pod,
-            namespace: key.namespace.clone(),
-            name: name.clone(),
-        };
-        if cluster.get(&pod).is_some() && outdated(cluster, &pod, &revision) {
-            cluster.delete(&pod);
-        }
-        if cluster.get(&pod).is_none() {
-            let made = pod_from_template(cluster, kind, object, &template, Some(name.clone()));
-            if !create_pod(cluster, key, made) {
-                return;
-            }
-        }
-    }
-}
-
 /// Deletes a StatefulSet's Pods whose ordinals are `want` or more.
 fn delete_past(cluster: &mut Cluster<'_>, set: &Value, want: u64) {
     for pod in cluster.owned_by(Kind::Pod, set) {
@@ -491,14 +475,31 @@ fn stateful_sets(cluster: &mut Cluster<'_>) {
 
 /// `syncNodes` (pkg/controller/daemon/daemon_controller.go) and
 /// `rollingUpdate` (update.go, `maxSurge: 0`): one Pod per node; a Pod whose
-/// revision hash is outdated is deleted and made again.
+/// revision hash is outdated is deleted and made again; creation stops at
+/// the first refusal.
 fn daemon_sets(cluster: &mut Cluster<'_>) {
     for key in cluster.keys_of(Kind::DaemonSet) {
         let Some(set) = cluster.get(&key).cloned() else {
             continue;
         };
-        let names: Vec<String> = NODES.iter().map(|n| format!("{}-{n}", key.name)).collect();
-        keep_pods(cluster, Kind::DaemonSet, &key, &set, &names);
+        let (template, revision) = revisioned(&set);
+        for node in NODES {
+            let pod = Key {
+                kind: Kind::Pod,
+                namespace: key.namespace.clone(),
+                name: format!("{}-{node}", key.name),
+            };
+            if cluster.get(&pod).is_some() && outdated(cluster, &pod, &revision) {
+                cluster.delete(&pod);
+            }
+            if cluster.get(&pod).is_none() {
+                let name = Some(pod.name.clone());
+                let made = pod_from_template(cluster, Kind::DaemonSet, &set, &template, name);
+                if !create_pod(cluster, &key, made) {
+                    break;
+                }
+            }
+        }
     }
 }
 

@@ -104,6 +104,15 @@ pub fn play(
     backend: &mut dyn PolicyBackend,
     tally: &mut Tally,
 ) -> Result<(), String> {
+    play_recorded(scenario, backend, tally).map(drop)
+}
+
+/// [`play`], returning every write made after the install.
+pub fn play_recorded(
+    scenario: &Scenario,
+    backend: &mut dyn PolicyBackend,
+    tally: &mut Tally,
+) -> Result<Vec<api_server::WriteEvent>, String> {
     let mut cluster = Cluster::new(scenario.setup, backend);
     for (step, action) in scenario.before_install.iter().enumerate() {
         actions::apply(&mut cluster, action, step);
@@ -111,6 +120,7 @@ pub fn play(
     }
     cluster.installed = true;
     let offset = scenario.before_install.len();
+    let mut written = Vec::new();
     for (step, action) in scenario.steps.iter().enumerate() {
         cluster.events.clear();
         actions::apply(&mut cluster, action, offset + step);
@@ -123,10 +133,11 @@ pub fn play(
         }
         invariants::check_all(&cluster)
             .map_err(|breach| format!("step {step} ({action:?}): {breach}"))?;
+        written.append(&mut cluster.events);
     }
     tally.sequences += 1;
     tally.admission_calls += cluster.calls;
-    Ok(())
+    Ok(written)
 }
 
 /// Plays `cases` scenarios generated from `seed`, shrinking a failing one to

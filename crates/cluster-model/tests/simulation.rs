@@ -8,6 +8,7 @@ use cluster_model::actions::Action;
 use cluster_model::api_server::Mode;
 use cluster_model::backend::{Fault, Faulty, InProcess};
 use cluster_model::objects::{EntrySpec, Kind, Slot};
+use cluster_model::sequences::Expect;
 use cluster_model::{MIN_STEPS, SEED, Scenario, Tally};
 use rstest::rstest;
 
@@ -40,11 +41,11 @@ fn a_broken_rule_breaks_an_invariant(#[case] fault: Fault) {
         inner: InProcess,
         fault,
     };
-    for (name, scenario) in cluster_model::sequences::issue_21() {
-        let mut tally = Tally::default();
-        if let Err(failure) = cluster_model::play(&scenario, &mut broken, &mut tally) {
+    for named in cluster_model::sequences::issue_21() {
+        if let Err(failure) = named.play(&mut broken) {
             eprintln!(
-                "{fault:?} ({name}): {}",
+                "{fault:?} ({}): {}",
+                named.name,
                 failure.lines().next().unwrap_or_default()
             );
             return;
@@ -64,15 +65,15 @@ fn a_broken_rule_breaks_an_invariant(#[case] fault: Fault) {
 /// so by the invariant that names it.
 #[test]
 fn an_operator_fights_a_patch_of_its_deployment() {
-    let (_, scenario) = cluster_model::sequences::issue_21()
+    let knative = cluster_model::sequences::issue_21()
         .into_iter()
-        .find(|(name, _)| *name == cluster_model::sequences::KNATIVE_IN_MUTATE_MODE)
+        .find(|named| named.name == cluster_model::sequences::KNATIVE_IN_MUTATE_MODE)
         .expect("the Knative sequence");
     let mut broken = Faulty {
         inner: InProcess,
         fault: Fault::ControlledPatched,
     };
-    let failure = cluster_model::play(&scenario, &mut broken, &mut Tally::default())
+    let failure = cluster_model::play(&knative.scenario, &mut broken, &mut Tally::default())
         .expect_err("patching the operator's Deployment must break an invariant");
     assert!(failure.contains("controllers settle"), "{failure}");
 }
@@ -86,12 +87,31 @@ fn every_fault_has_a_case() {
     );
 }
 
+/// Each named sequence keeps every invariant and what its name promises.
 #[test]
-fn the_sequences_of_issue_21_keep_every_invariant() {
-    for (name, scenario) in cluster_model::sequences::issue_21() {
-        let mut tally = Tally::default();
-        cluster_model::play(&scenario, &mut InProcess, &mut tally)
-            .unwrap_or_else(|breach| panic!("{name}: {breach}"));
+fn the_sequences_of_issue_21_keep_every_invariant_and_their_promise() {
+    for named in cluster_model::sequences::issue_21() {
+        named
+            .play(&mut InProcess)
+            .unwrap_or_else(|breach| panic!("{}: {breach}", named.name));
+    }
+}
+
+/// A promise can fail: on each named sequence's writes, every other promise
+/// does.
+#[test]
+fn each_promise_tells_its_sequence_apart() {
+    for named in cluster_model::sequences::issue_21() {
+        let written =
+            cluster_model::play_recorded(&named.scenario, &mut InProcess, &mut Tally::default())
+                .unwrap_or_else(|breach| panic!("{}: {breach}", named.name));
+        for other in Expect::ALL.into_iter().filter(|e| *e != named.expect) {
+            assert!(
+                other.check(&written).is_err(),
+                "{}: {other:?} holds too",
+                named.name
+            );
+        }
     }
 }
 
