@@ -34,12 +34,12 @@ impl PolicyBackend for Server<'_> {
     }
 }
 
-/// The named sequences of issue 21 (an Argo Rollout's ReplicaSets, a
+/// The named sequences (an Argo Rollout's ReplicaSets, a
 /// ReplicaSet re-created under a Deployment made before the policy, a Pod
 /// entry changed to another entry's image, a preempted Job, ...) keep every
 /// invariant and what their names promise.
 fn play_named(backend: &mut dyn PolicyBackend) {
-    for named in sequences::issue_21() {
+    for named in sequences::all() {
         named
             .play(backend)
             .unwrap_or_else(|breach| panic!("{}: {breach}", named.name));

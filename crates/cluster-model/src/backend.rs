@@ -14,15 +14,27 @@ pub enum PolicyMode {
     WarnOnly,
 }
 
+/// Which of the exemptions of [`EXEMPTIONS`] a policy's settings carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exemptions {
+    None,
+    All,
+    /// All but `exemptNamespaces` (what a fault judges with).
+    WithoutNamespaces,
+    /// All but `trustedRegistries` (what a fault judges with).
+    WithoutRegistries,
+}
+
 /// One policy the model's admission chain calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PolicyId {
     pub mode: PolicyMode,
-    pub exemptions: bool,
+    pub exemptions: Exemptions,
 }
 
 impl PolicyId {
-    /// Every policy the model may call, for a policy server to load.
+    /// Every policy a model cluster calls, for a policy server to load
+    /// (the faults' partial exemptions are only ever judged in process).
     pub fn all() -> Vec<PolicyId> {
         let modes = [
             PolicyMode::Validate,
@@ -32,7 +44,7 @@ impl PolicyId {
         modes
             .into_iter()
             .flat_map(|mode| {
-                [false, true]
+                [Exemptions::None, Exemptions::All]
                     .into_iter()
                     .map(move |exemptions| PolicyId { mode, exemptions })
             })
@@ -47,16 +59,26 @@ impl PolicyId {
             PolicyMode::WarnOnly => "warn-only",
         };
         match self.exemptions {
-            true => format!("{mode}-exempt"),
-            false => mode.to_owned(),
+            Exemptions::None => mode.to_owned(),
+            Exemptions::All => format!("{mode}-exempt"),
+            Exemptions::WithoutNamespaces => format!("{mode}-exempt-images"),
+            Exemptions::WithoutRegistries => format!("{mode}-exempt-namespaces-digests"),
         }
     }
 
     pub fn settings(self) -> Value {
         let mut settings: Value = match self.exemptions {
-            true => serde_json::from_str(EXEMPTIONS).unwrap_or_else(|_| json!({})),
-            false => json!({}),
+            Exemptions::None => json!({}),
+            _ => serde_json::from_str(EXEMPTIONS).unwrap_or_else(|_| json!({})),
         };
+        let without = match self.exemptions {
+            Exemptions::WithoutNamespaces => Some("exemptNamespaces"),
+            Exemptions::WithoutRegistries => Some("trustedRegistries"),
+            _ => None,
+        };
+        if let (Some(setting), Some(map)) = (without, settings.as_object_mut()) {
+            map.remove(setting);
+        }
         match self.mode {
             PolicyMode::Validate => {}
             PolicyMode::Mutate => settings["mutate"] = json!(true),
@@ -107,181 +129,4 @@ impl PolicyBackend for InProcess {
             warnings: serde_json::from_value(answer["warnings"].clone()).unwrap_or_default(),
         })
     }
-}
-
-/// One rule of the policy broken on purpose, for the model's own mutation
-/// test: each must make an invariant fail. The model bends the policy's
-/// answers with [`Faulty`]; nothing of this is in policy.wasm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
-    /// Pod UPDATEs accepted without being judged.
-    PodUpdatesUnjudged,
-    /// A Pod UPDATE judged only on images new to the Pod, not on each entry
-    /// whose image changed (the rule before issue 21).
-    OnlyNewImagesJudged,
-    /// Job UPDATEs patched in mutate mode.
-    JobUpdatesPatched,
-    /// Workloads that a controller owns patched in mutate mode.
-    ControlledPatched,
-    /// Workloads that a controller owns rejected by the validating policy.
-    ControlledRejected,
-    /// Mutate mode rejects the Pods it should patch.
-    MutateRejectsPods,
-    /// Mutate mode rejects the workloads it should patch.
-    MutateRejectsWorkloads,
-    /// An UPDATE that leaves the template unchanged patched in mutate mode.
-    UnchangedTemplatePatched,
-}
-
-impl Fault {
-    pub const ALL: [Fault; 8] = [
-        Fault::PodUpdatesUnjudged,
-        Fault::OnlyNewImagesJudged,
-        Fault::JobUpdatesPatched,
-        Fault::ControlledPatched,
-        Fault::ControlledRejected,
-        Fault::MutateRejectsPods,
-        Fault::MutateRejectsWorkloads,
-        Fault::UnchangedTemplatePatched,
-    ];
-}
-
-/// A backend whose answers break one rule ([`Fault`]).
-pub struct Faulty<B> {
-    pub inner: B,
-    pub fault: Fault,
-}
-
-impl<B: PolicyBackend> PolicyBackend for Faulty<B> {
-    fn review(&mut self, policy: PolicyId, request: &Value) -> Result<Review, String> {
-        let review = self.inner.review(policy, request)?;
-        Ok(bend(self.fault, policy, request, review))
-    }
-}
-
-/// What a request is, as the faults read it.
-struct Seen<'r> {
-    kind: &'r str,
-    update: bool,
-    sub_resource: bool,
-    controlled: bool,
-    object: &'r Value,
-}
-
-impl<'r> Seen<'r> {
-    fn of(request: &'r Value) -> Self {
-        let object = request.get("object").unwrap_or(&Value::Null);
-        Seen {
-            kind: request
-                .pointer("/kind/kind")
-                .and_then(Value::as_str)
-                .unwrap_or(""),
-            update: request["operation"] == "UPDATE",
-            sub_resource: request.get("subResource").is_some_and(|s| s != ""),
-            controlled: object
-                .pointer("/metadata/ownerReferences")
-                .and_then(Value::as_array)
-                .is_some_and(|owners| owners.iter().any(|o| o["controller"] == true)),
-            object,
-        }
-    }
-
-    fn pod(&self) -> bool {
-        self.kind == "Pod"
-    }
-}
-
-fn accept() -> Review {
-    Review {
-        allowed: true,
-        message: None,
-        patch: None,
-        warnings: Vec::new(),
-    }
-}
-
-fn reject(why: &str) -> Review {
-    Review {
-        allowed: false,
-        message: Some(format!("fault: {why}")),
-        patch: None,
-        warnings: Vec::new(),
-    }
-}
-
-fn bend(fault: Fault, policy: PolicyId, request: &Value, review: Review) -> Review {
-    let seen = Seen::of(request);
-    let pod_update = seen.pod() && seen.update && !seen.sub_resource;
-    match fault {
-        Fault::PodUpdatesUnjudged if pod_update => accept(),
-        Fault::OnlyNewImagesJudged if pod_update && no_new_image(request) => accept(),
-        Fault::JobUpdatesPatched if seen.kind == "Job" && seen.update && policy.mutates() => {
-            with_patch(&seen, review)
-        }
-        Fault::ControlledPatched if seen.controlled && !seen.pod() && policy.mutates() => {
-            with_patch(&seen, review)
-        }
-        Fault::ControlledRejected
-            if seen.controlled
-                && !seen.pod()
-                && policy.mode == PolicyMode::Validate
-                && !review.warnings.is_empty() =>
-        {
-            reject("a controller's workload")
-        }
-        Fault::MutateRejectsPods if seen.pod() && review.patch.is_some() => reject("a Pod"),
-        Fault::MutateRejectsWorkloads if !seen.pod() && review.patch.is_some() => {
-            reject("a workload")
-        }
-        Fault::UnchangedTemplatePatched
-            if seen.update && !seen.pod() && policy.mutates() && review.patch.is_none() =>
-        {
-            with_patch(&seen, review)
-        }
-        _ => review,
-    }
-}
-
-/// Whether every image of a Pod UPDATE's object was in its old object.
-fn no_new_image(request: &Value) -> bool {
-    let images = |object: &Value| -> Vec<String> {
-        crate::objects::entries(object.get("spec").unwrap_or(&Value::Null))
-            .into_iter()
-            .map(|(image, _)| image)
-            .collect()
-    };
-    let old = images(request.get("oldObject").unwrap_or(&Value::Null));
-    images(request.get("object").unwrap_or(&Value::Null))
-        .iter()
-        .all(|image| old.contains(image))
-}
-
-/// The answer with a patch that sets every entry's pull policy to `Always`.
-fn with_patch(seen: &Seen<'_>, mut review: Review) -> Review {
-    let spec = match seen.kind {
-        "Pod" => "/spec",
-        "CronJob" => "/spec/jobTemplate/spec/template/spec",
-        _ => "/spec/template/spec",
-    };
-    let mut ops = Vec::new();
-    for list in ["initContainers", "containers"] {
-        let entries = seen.object.pointer(&format!("{spec}/{list}"));
-        for (i, entry) in entries
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            if entry["imagePullPolicy"] != "Always" {
-                let path = format!("{spec}/{list}/{i}/imagePullPolicy");
-                ops.push(json!({"op": "add", "path": path, "value": "Always"}));
-            }
-        }
-    }
-    if !ops.is_empty() {
-        review.allowed = true;
-        review.message = None;
-        review.patch = Some(Value::Array(ops));
-    }
-    review
 }

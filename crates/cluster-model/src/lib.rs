@@ -3,21 +3,31 @@
 //! before the policy is installed, then user actions, each followed by the
 //! controllers' writes, with every invariant checked after every step.
 //!
+//! - [`kinds`] and [`objects`]: what is stored, and the oracle of what complies;
+//! - [`setup`]: how the policy is installed;
 //! - [`api_server`]: admission as the API server runs it;
 //! - [`controllers`]: Deployment, ReplicaSet, ReplicationController,
 //!   StatefulSet, DaemonSet, Job and CronJob controllers;
+//! - [`world`]: what actions write to, the model or a real cluster;
 //! - [`actions`]: user actions, generated with proptest;
 //! - [`invariants`]: what must hold after every step;
+//! - [`summary`]: what a step leaves in a cluster, to compare with a real one;
 //! - [`backend`]: the policy in process, or behind a policy server;
+//! - [`faults`]: the policy's rules broken on purpose;
 //! - [`sequences`]: named sequences real clusters make.
 
 pub mod actions;
 pub mod api_server;
 pub mod backend;
 pub mod controllers;
+pub mod faults;
 pub mod invariants;
+pub mod kinds;
 pub mod objects;
 pub mod sequences;
+pub mod setup;
+pub mod summary;
+pub mod world;
 
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
@@ -25,7 +35,7 @@ use std::time::{Duration, Instant};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
-use actions::Action;
+use actions::{Action, Profile};
 use api_server::{Cluster, Injector, Mode, Setup};
 use backend::PolicyBackend;
 
@@ -40,19 +50,24 @@ pub struct Scenario {
 /// The least number of steps after the install.
 pub const MIN_STEPS: usize = 12;
 
-fn setup() -> impl Strategy<Value = Setup> {
+fn setup(profile: Profile) -> impl Strategy<Value = Setup> {
     let mode = prop::sample::select(vec![
         Mode::Validate,
         Mode::Mutate,
         Mode::WarnOnly,
         Mode::Pair,
     ]);
-    let injector = prop::sample::select(vec![
-        Injector::None,
-        Injector::None,
-        Injector::IfNotPresent,
-        Injector::Always,
-    ]);
+    // A real control plane runs no injector webhook.
+    let injector = match profile {
+        Profile::Model => vec![
+            Injector::None,
+            Injector::None,
+            Injector::IfNotPresent,
+            Injector::Always,
+        ],
+        Profile::Kubernetes120 => vec![Injector::None],
+    };
+    let injector = prop::sample::select(injector);
     (mode, any::<bool>(), injector).prop_map(|(mode, exemptions, injector)| Setup {
         mode,
         exemptions,
@@ -61,10 +76,15 @@ fn setup() -> impl Strategy<Value = Setup> {
 }
 
 pub fn scenario() -> impl Strategy<Value = Scenario> {
+    scenario_within(Profile::Model)
+}
+
+/// Scenarios a cluster of `profile` can play.
+pub fn scenario_within(profile: Profile) -> impl Strategy<Value = Scenario> {
     (
-        setup(),
-        prop::collection::vec(actions::create(), 0..4),
-        prop::collection::vec(actions::action(), MIN_STEPS..MIN_STEPS + 8),
+        setup(profile),
+        prop::collection::vec(actions::create(profile), 0..4),
+        prop::collection::vec(actions::action_within(profile), MIN_STEPS..MIN_STEPS + 8),
     )
         .prop_map(|(setup, before_install, steps)| Scenario {
             setup,

@@ -1,140 +1,10 @@
-//! The objects of the model: kinds, keys, how users write pod specs, the API
+//! The objects of the model: how users write pod specs, the API
 //! server's defaulting, and the oracle of what complies (written apart from
 //! the policy's code, so the model can catch the policy out).
 
 use serde_json::{Map, Value, json};
 
-/// The kinds the policy judges, and two it does not: custom resources whose
-/// controllers write the judged kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
-    Pod,
-    Deployment,
-    ReplicaSet,
-    StatefulSet,
-    DaemonSet,
-    Job,
-    CronJob,
-    ReplicationController,
-    /// An Argo Rollout (`argoproj.io/v1alpha1`): its controller makes
-    /// ReplicaSets as a Deployment's does.
-    Rollout,
-    /// A Knative Service (`serving.knative.dev/v1`): its operator owns a
-    /// Deployment and re-applies its template on every reconcile.
-    KnativeService,
-}
-
-impl Kind {
-    pub const TOP_LEVEL: [Kind; 10] = [
-        Kind::Pod,
-        Kind::Deployment,
-        Kind::ReplicaSet,
-        Kind::StatefulSet,
-        Kind::DaemonSet,
-        Kind::Job,
-        Kind::CronJob,
-        Kind::ReplicationController,
-        Kind::Rollout,
-        Kind::KnativeService,
-    ];
-
-    /// Whether the policy's rules name the kind (a custom resource is not
-    /// sent to it).
-    pub fn judged(self) -> bool {
-        !matches!(self, Kind::Rollout | Kind::KnativeService)
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Pod => "Pod",
-            Kind::Deployment => "Deployment",
-            Kind::ReplicaSet => "ReplicaSet",
-            Kind::StatefulSet => "StatefulSet",
-            Kind::DaemonSet => "DaemonSet",
-            Kind::Job => "Job",
-            Kind::CronJob => "CronJob",
-            Kind::ReplicationController => "ReplicationController",
-            Kind::Rollout => "Rollout",
-            Kind::KnativeService => "Service",
-        }
-    }
-
-    pub fn group(self) -> &'static str {
-        match self {
-            Kind::Pod | Kind::ReplicationController => "",
-            Kind::Job | Kind::CronJob => "batch",
-            Kind::Rollout => "argoproj.io",
-            Kind::KnativeService => "serving.knative.dev",
-            _ => "apps",
-        }
-    }
-
-    pub fn version(self) -> &'static str {
-        match self {
-            Kind::Rollout => "v1alpha1",
-            _ => "v1",
-        }
-    }
-
-    pub fn api_version(self) -> String {
-        match self.group() {
-            "" => self.version().to_owned(),
-            group => format!("{group}/{}", self.version()),
-        }
-    }
-
-    pub fn resource(self) -> String {
-        format!("{}s", self.name().to_lowercase())
-    }
-
-    /// Where the pod template is (JSON pointer); a Pod has none.
-    pub fn template_pointer(self) -> Option<&'static str> {
-        match self {
-            Kind::Pod => None,
-            Kind::CronJob => Some("/spec/jobTemplate/spec/template"),
-            _ => Some("/spec/template"),
-        }
-    }
-
-    /// Where the pod spec is (JSON pointer).
-    pub fn pod_spec_pointer(self) -> &'static str {
-        match self {
-            Kind::Pod => "/spec",
-            Kind::CronJob => "/spec/jobTemplate/spec/template/spec",
-            _ => "/spec/template/spec",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Key {
-    pub kind: Kind,
-    pub namespace: String,
-    pub name: String,
-}
-
-impl Key {
-    pub fn of(kind: Kind, object: &Value) -> Key {
-        let text = |pointer: &str| {
-            object
-                .pointer(pointer)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
-        Key {
-            kind,
-            namespace: text("/metadata/namespace"),
-            name: text("/metadata/name"),
-        }
-    }
-}
-
-impl std::fmt::Display for Key {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}/{}", self.kind.name(), self.namespace, self.name)
-    }
-}
+pub use crate::kinds::{Key, Kind};
 
 /// The images users write: plain tags, a bare name (defaults to `Always`),
 /// a trusted registry's, a digest-pinned one, and the injector's.
@@ -314,11 +184,15 @@ pub const EXEMPTIONS: &str = r#"{"exemptNamespaces": ["kube-system", "team-*"], 
 /// Whether an entry complies, by the README's rules, with or without the
 /// exemptions of [`EXEMPTIONS`] (the namespace is judged by the caller).
 pub fn entry_complies(image: &str, policy: &str, exemptions: bool) -> bool {
-    policy == "Always"
-        || (exemptions
-            && (image.starts_with("registry.example.com/shop/")
-                || image.starts_with("docker.io/istio/")
-                || image.contains("@sha256:")))
+    policy == "Always" || (exemptions && image_exempt(image))
+}
+
+/// Whether the exemptions of [`EXEMPTIONS`] exempt `image`: a trusted
+/// registry's, or pinned by digest.
+pub fn image_exempt(image: &str) -> bool {
+    image.starts_with("registry.example.com/shop/")
+        || image.starts_with("docker.io/istio/")
+        || image.contains("@sha256:")
 }
 
 pub fn namespace_exempt(namespace: &str, exemptions: bool) -> bool {
@@ -418,4 +292,15 @@ pub fn short_hash(text: &str) -> String {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
     format!("{:x}", hash & 0xff_ffff_ffff)
+}
+
+/// The uids of every owner the object names, controlling or not.
+pub fn owner_uids(object: &Value) -> Vec<&str> {
+    object
+        .pointer("/metadata/ownerReferences")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|owner| owner.get("uid").and_then(Value::as_str))
+        .collect()
 }

@@ -1,133 +1,14 @@
-//! Named sequences real clusters make, each with what its name promises,
-//! played by the native tests and, through the real policy-server, by the
-//! host's tests.
+//! Lifecycle sequences: workloads made before the policy, owners the policy
+//! never sees (an Argo Rollout, a Knative Service), old revisions that make
+//! Pods again, a queue controller.
 
+use super::{
+    ALWAYS, Expect, IF_NOT_PRESENT, KNATIVE_IN_MUTATE_MODE, Named, Pods, create, made_before, setup,
+};
+use crate::Scenario;
 use crate::actions::Action;
-use crate::api_server::{Actor, Injector, Mode, Outcome, Setup, WriteEvent};
-use crate::backend::PolicyBackend;
+use crate::api_server::Mode;
 use crate::objects::{EntrySpec, Kind, Slot};
-use crate::{Scenario, Tally};
-
-pub const IF_NOT_PRESENT: Option<&str> = Some("IfNotPresent");
-pub const ALWAYS: Option<&str> = Some("Always");
-
-/// The sequence whose operator would fight a patch of the Deployment it owns.
-pub const KNATIVE_IN_MUTATE_MODE: &str =
-    "mutate mode and a Knative Service's operator settle: its Deployment is not patched";
-
-/// What becomes of the Pods the controllers make in a sequence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pods {
-    /// All admitted, at least one patched.
-    Patched,
-    /// At least one rejected (enforced at the Pod).
-    Rejected,
-    /// All admitted as they were sent.
-    Unpatched,
-}
-
-/// What a named sequence promises, beyond every invariant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Expect {
-    /// Every workload a controller writes is admitted as written, and its
-    /// Pods come out as said.
-    Made(Pods),
-    /// A user's write is rejected.
-    UserRejected,
-}
-
-impl Expect {
-    pub const ALL: [Expect; 4] = [
-        Expect::Made(Pods::Patched),
-        Expect::Made(Pods::Rejected),
-        Expect::Made(Pods::Unpatched),
-        Expect::UserRejected,
-    ];
-
-    /// Whether the writes made after the install keep the promise.
-    pub fn check(self, written: &[WriteEvent]) -> Result<(), String> {
-        let by_controller = |e: &&WriteEvent| matches!(e.actor, Actor::Controller(_));
-        let admitted = |e: &&WriteEvent| e.outcome == Outcome::Admitted;
-        let broken = |what: &str| Err(format!("{what} ({self:?})"));
-        match self {
-            Expect::UserRejected => {
-                match written.iter().any(|e| !by_controller(&e) && !admitted(&e)) {
-                    true => Ok(()),
-                    false => broken("no user's write was rejected"),
-                }
-            }
-            Expect::Made(pods) => {
-                let (made, workloads): (Vec<&WriteEvent>, Vec<&WriteEvent>) = written
-                    .iter()
-                    .filter(by_controller)
-                    .partition(|e| e.key.kind == Kind::Pod);
-                if let Some(w) = workloads.iter().find(|e| !admitted(e) || e.patched) {
-                    return broken(&format!("{} was not admitted as written", w.key));
-                }
-                let all_admitted = made.iter().all(admitted);
-                let any_patched = made.iter().any(|e| e.patched);
-                let kept = match pods {
-                    Pods::Patched => all_admitted && any_patched,
-                    Pods::Rejected => !all_admitted,
-                    Pods::Unpatched => all_admitted && !any_patched,
-                };
-                match kept && !made.is_empty() {
-                    true => Ok(()),
-                    false => broken("the Pods made did not come out as promised"),
-                }
-            }
-        }
-    }
-}
-
-/// A sequence, by what it shows.
-pub struct Named {
-    pub name: &'static str,
-    pub scenario: Scenario,
-    pub expect: Expect,
-}
-
-impl Named {
-    /// Plays the sequence: every invariant, then its promise.
-    pub fn play(&self, backend: &mut dyn PolicyBackend) -> Result<(), String> {
-        let written = crate::play_recorded(&self.scenario, backend, &mut Tally::default())?;
-        self.expect.check(&written)
-    }
-}
-
-/// A user's create of one container.
-pub fn create(
-    kind: Kind,
-    image: &'static str,
-    policy: Option<&'static str>,
-    suspend: bool,
-) -> Action {
-    Action::Create {
-        kind,
-        namespace: 0,
-        entries: vec![EntrySpec {
-            slot: Slot::Container,
-            image,
-            policy,
-        }],
-        suspend,
-    }
-}
-
-/// A setup in `mode`, without exemptions or injector.
-pub fn setup(mode: Mode) -> Setup {
-    Setup {
-        mode,
-        exemptions: false,
-        injector: Injector::None,
-    }
-}
-
-/// Before the policy: one object of `kind` whose one container pulls
-/// `nginx:1.25` with `IfNotPresent`.
-fn made_before(kind: Kind) -> Vec<Action> {
-    vec![create(kind, "nginx:1.25", IF_NOT_PRESENT, false)]
-}
 
 /// The template of object 0 fixed (judged, compliant), then Pod `pod`
 /// deleted: its controller makes it again.
@@ -177,9 +58,11 @@ fn two_containers() -> Action {
     }
 }
 
-/// The sequences of issue 21, each one a real cluster makes (a table).
+/// What controllers make of workloads written before the policy, of owners
+/// the policy never sees, and of old revisions: each a sequence a real
+/// cluster makes (a table).
 #[allow(clippy::too_many_lines)]
-pub fn issue_21() -> Vec<Named> {
+pub fn sequences() -> Vec<Named> {
     let named = |name, mode, before_install, steps, expect| Named {
         name,
         scenario: Scenario {
@@ -314,6 +197,13 @@ pub fn issue_21() -> Vec<Named> {
             Mode::Pair,
             made_before(Kind::Deployment),
             paused(),
+            Expect::Made(Pods::Patched),
+        ),
+        named(
+            "the pair leaves a suspended Job made before the policy to its queue controller",
+            Mode::Pair,
+            vec![create(Kind::Job, "nginx:1.25", IF_NOT_PRESENT, true)],
+            vec![Action::QueueAdmit { target: 0 }],
             Expect::Made(Pods::Patched),
         ),
         named(

@@ -1,0 +1,118 @@
+//! What users and controllers act on: the model's cluster, or a real API
+//! server (the real-cluster crate). Actions reach every object through this
+//! trait, and pick the object an action targets in an order both worlds
+//! agree on, whatever names the controllers generate.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::api_server::{Actor, Operation, Outcome};
+use crate::objects::{self, Key, Kind};
+
+/// A cluster that actions write to.
+pub trait World {
+    /// Every object stored, keyed as the model keys them (model namespaces).
+    fn objects(&mut self) -> BTreeMap<Key, Value>;
+
+    /// Writes `object` of `kind` through the API server's admission chain.
+    fn write(
+        &mut self,
+        actor: Actor,
+        operation: Operation,
+        kind: Kind,
+        object: Value,
+        sub_resource: Option<&'static str>,
+    ) -> Outcome;
+
+    /// Deletes an object (deletes are not judged); the garbage collector
+    /// then deletes, in the background, every object whose owners are all gone.
+    fn delete(&mut self, key: &Key);
+
+    /// A status member removed (a status write: not judged).
+    fn clear_status(&mut self, key: &Key, member: &str);
+
+    /// A number no other call returned, for names and uids.
+    fn fresh_uid(&mut self) -> u64;
+}
+
+/// The keys of `kind`, in key order.
+pub fn keys_of(objects: &BTreeMap<Key, Value>, kind: Kind) -> Vec<Key> {
+    objects.keys().filter(|k| k.kind == kind).cloned().collect()
+}
+
+/// The objects users edit: those no controller owns, in key order (users
+/// name them, so both worlds name them alike).
+pub fn top_level(objects: &BTreeMap<Key, Value>) -> Vec<Key> {
+    objects
+        .iter()
+        .filter(|(_, object)| objects::controller_uid(object).is_none())
+        .map(|(key, _)| key.clone())
+        .collect()
+}
+
+/// The objects of `kind` in an order that does not depend on the names
+/// controllers generate (a ReplicaSet's hash, a Pod's random suffix): by
+/// namespace, the top-level object that owns them, their replicas (most
+/// first), their images and pull policies, and only then their names.
+pub fn in_target_order(objects: &BTreeMap<Key, Value>, kind: Kind) -> Vec<Key> {
+    let by_uid: BTreeMap<&str, &Key> = objects
+        .iter()
+        .map(|(key, object)| (objects::uid(object), key))
+        .collect();
+    let mut keyed: Vec<(TargetKey, Key)> = objects
+        .iter()
+        .filter(|(key, _)| key.kind == kind)
+        .map(|(key, object)| {
+            let root = root_owner(objects, &by_uid, key);
+            let spec = object.pointer(kind.pod_spec_pointer());
+            let replicas = object.pointer("/spec/replicas").and_then(Value::as_u64);
+            let entries = spec.map(objects::entries).unwrap_or_default();
+            let order = (
+                key.namespace.clone(),
+                root.to_string(),
+                std::cmp::Reverse(replicas),
+                entries,
+                key.name.clone(),
+            );
+            (order, key.clone())
+        })
+        .collect();
+    keyed.sort();
+    keyed.into_iter().map(|(_, key)| key).collect()
+}
+
+type TargetKey = (
+    String,
+    String,
+    std::cmp::Reverse<Option<u64>>,
+    Vec<(String, String)>,
+    String,
+);
+
+/// The top-level object a chain of controller references leads to (the
+/// object itself when no controller owns it).
+pub fn root_owner(objects: &BTreeMap<Key, Value>, by_uid: &BTreeMap<&str, &Key>, key: &Key) -> Key {
+    let mut current = key.clone();
+    // A chain is never longer than the kinds are many; the bound only
+    // guards against a cycle of forged references.
+    for _ in 0..Kind::TOP_LEVEL.len() {
+        let owner = objects
+            .get(&current)
+            .and_then(objects::controller_uid)
+            .and_then(|uid| by_uid.get(uid));
+        match owner {
+            Some(owner) => current = (*owner).clone(),
+            None => break,
+        }
+    }
+    current
+}
+
+/// The `target`-th of `keys`, wrapping around; none when there are none.
+pub fn nth(keys: Vec<Key>, target: usize) -> Option<Key> {
+    let count = keys.len();
+    (count > 0)
+        .then(|| keys.into_iter().nth(target % count))
+        .flatten()
+}
