@@ -4,6 +4,8 @@
 #   make test   formatting, lints, unit tests, wasm tests, e2e tests, policy-server tests
 #               (with the cluster model's 300 sequences through the policy server)
 #   make sim SECONDS=N   the cluster model with fresh seeds for N seconds
+#   make control-plane   build (once) the real Kubernetes 1.20.2 control plane
+#   make cluster-sim SECONDS=N   the cluster model against that control plane, fresh seeds
 #
 # Both install what they need: the wasm32-wasip1 target, and bats for the e2e tests.
 # With kwctl and policy-server on PATH they use the real Kubewarden tools; without
@@ -35,6 +37,7 @@ HOST_TESTS := $(WASM_TESTS) --test policy_server --test probe --test simulation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test fmt fmt-check msrv lint unit-tests wasm-tests e2e-tests policy-server-tests \
+        real-cluster-tests control-plane cluster-sim \
         release-replay bench fuzz mutants push clean wasm-target host bats valgrind baseline.wasm sim
 
 # --- build -------------------------------------------------------------------
@@ -70,7 +73,7 @@ run: policy.wasm
 
 # --- test --------------------------------------------------------------------
 
-test: fmt-check msrv lint unit-tests wasm-tests e2e-tests policy-server-tests
+test: fmt-check msrv lint unit-tests wasm-tests e2e-tests policy-server-tests real-cluster-tests
 
 # Every crate: the workspace's, and the fuzz targets' (a workspace of their own).
 fmt:
@@ -136,6 +139,37 @@ sim: policy.wasm
 	@if command -v $(KWCTL) >/dev/null 2>&1; then $(MAKE) --no-print-directory annotated-policy.wasm; fi
 	SIM_SECONDS=$(SECONDS) POLICY_WASM=$(CURDIR)/policy.wasm ANNOTATED_POLICY_WASM=$(CURDIR)/annotated-policy.wasm \
 	  cargo test $(HOST_FEATURES) --locked --test simulation -- --nocapture
+
+# --- the real control plane -------------------------------------------------------
+
+# Kubernetes 1.20.2 from Debian's source package (scripts/kubernetes-1.20.sh:
+# about 6 minutes on 2 cores, once; cached in ~/.cache/kubernetes-1.20.2).
+control-plane:
+	@scripts/kubernetes-1.20.sh
+
+# The real-cluster tests need the control plane and the real policy-server:
+# with policy-server on PATH (or REQUIRE_KUBEWARDEN=1) the control plane is
+# built when missing; without either the tests say they were skipped.
+REAL_CLUSTER := cargo test -p always-pull-images-real-cluster --features client --locked --test real_cluster
+define real_cluster
+	@if command -v policy-server >/dev/null 2>&1 || [ "$${REQUIRE_KUBEWARDEN:-}" = 1 ]; then \
+	  $(MAKE) --no-print-directory annotated-policy.wasm && \
+	  bin="$$(scripts/kubernetes-1.20.sh)" && \
+	  KUBERNETES_BIN="$$bin" ANNOTATED_POLICY_WASM=$(CURDIR)/annotated-policy.wasm $(1) $(REAL_CLUSTER); \
+	else \
+	  echo "skipped: the real-cluster tests need policy-server on PATH (and build Kubernetes 1.20.2 when they run)"; \
+	fi
+endef
+
+# etcd, kube-apiserver and kube-controller-manager 1.20.2 and the real
+# policy-server over TLS on 127.0.0.1: the examples' webhooks, the cluster
+# model's named and seeded scenarios against the real controllers, faults.
+real-cluster-tests: policy.wasm
+	$(call real_cluster,)
+
+# The cluster model and the real cluster side by side on fresh seeds for SECONDS.
+cluster-sim: policy.wasm
+	$(call real_cluster,SIM_SECONDS=$(SECONDS))
 
 # Kubewarden's reusable test and release workflows, replayed on a clean clone of HEAD.
 release-replay:

@@ -33,6 +33,7 @@ use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
 use actions::{Action, Profile};
@@ -197,6 +198,33 @@ pub fn run_for(backend: &mut dyn PolicyBackend, budget: Duration) -> Result<Tall
         tally.add(run(backend, BATCH, seed)?);
     }
     Ok(tally)
+}
+
+/// `count` scenarios a cluster of `profile` can play, generated from
+/// `seed` as `run` generates them (without shrinking: a real cluster
+/// replays a scenario too slowly to shrink it).
+pub fn generate(seed: [u8; 32], profile: Profile, count: usize) -> Result<Vec<Scenario>, String> {
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed);
+    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+    let strategy = scenario_within(profile);
+    (0..count)
+        .map(|_| {
+            strategy
+                .new_tree(&mut runner)
+                .map(|tree| tree.current())
+                .map_err(|e| e.to_string())
+        })
+        .collect()
+}
+
+/// A seed no run used before (the clock, mixed).
+pub fn fresh_seed(salt: u128) -> [u8; 32] {
+    rand_seed(salt)
+}
+
+/// The seed as hex, to replay a run.
+pub fn seed_hex(seed: &[u8; 32]) -> String {
+    hex(seed)
 }
 
 fn rand_seed(salt: u128) -> [u8; 32] {

@@ -8,7 +8,8 @@ use crate::objects::{self, Kind};
 use crate::world::{World, keys_of};
 
 /// `manageJob` (pkg/controller/job/job_controller.go): a suspended Job has
-/// no Pods; a running one `parallelism` of them, and a start time.
+/// no Pods; a running one `parallelism` of them (made, or the extra ones
+/// deleted), and a start time.
 pub(super) fn jobs(cluster: &mut Cluster<'_>) {
     for key in cluster.keys_of(Kind::Job) {
         let Some(job) = cluster.get(&key).cloned() else {
@@ -25,6 +26,10 @@ pub(super) fn jobs(cluster: &mut Cluster<'_>) {
             .and_then(Value::as_u64)
             .unwrap_or(1);
         let want = usize::try_from(want).unwrap_or(usize::MAX);
+        // `active > parallelism`: the extra active Pods are deleted.
+        for extra in pods.iter().skip(want) {
+            cluster.delete(extra);
+        }
         let template = job
             .pointer("/spec/template")
             .cloned()
