@@ -5,6 +5,7 @@
 #               (with the cluster model's 300 sequences through the policy server)
 #   make sim SECONDS=N   the cluster model with fresh seeds for N seconds
 #   make control-plane   build (once) the real Kubernetes 1.20.2 control plane
+#   make control-plane-up [EXAMPLE=validate.yaml]   run it, with an example's webhooks, until Enter
 #   make cluster-sim SECONDS=N   the cluster model against that control plane, fresh seeds
 #
 # Both install what they need: the wasm32-wasip1 target, and bats for the e2e tests.
@@ -37,7 +38,7 @@ HOST_TESTS := $(WASM_TESTS) --test policy_server --test probe --test simulation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test fmt fmt-check msrv lint unit-tests wasm-tests e2e-tests policy-server-tests \
-        real-cluster-tests control-plane cluster-sim \
+        real-cluster-tests control-plane control-plane-up cluster-sim \
         release-replay bench fuzz mutants push clean wasm-target host bats valgrind baseline.wasm sim
 
 # --- build -------------------------------------------------------------------
@@ -166,6 +167,14 @@ endef
 # model's named and seeded scenarios against the real controllers, faults.
 real-cluster-tests: policy.wasm
 	$(call real_cluster,)
+
+# The control plane with examples/$(EXAMPLE)'s webhooks, for kubectl, until Enter.
+EXAMPLE ?= mutate-and-validate.yaml
+control-plane-up: annotated-policy.wasm
+	@bin="$$(scripts/kubernetes-1.20.sh)" && \
+	  KUBERNETES_BIN="$$bin" POLICY_SERVER="$$(command -v policy-server)" EXAMPLE=$(EXAMPLE) \
+	  ANNOTATED_POLICY_WASM=$(CURDIR)/annotated-policy.wasm \
+	  cargo run --quiet -p always-pull-images-real-cluster --features client --locked --bin control-plane
 
 # The cluster model and the real cluster side by side on fresh seeds for SECONDS.
 cluster-sim: policy.wasm

@@ -304,3 +304,16 @@ pub fn owner_uids(object: &Value) -> Vec<&str> {
         .filter_map(|owner| owner.get("uid").and_then(Value::as_str))
         .collect()
 }
+
+/// Whether the object is being deleted (`metadata.deletionTimestamp`).
+pub fn terminating(object: &Value) -> bool {
+    object.pointer("/metadata/deletionTimestamp").is_some()
+}
+
+/// Whether the object names finalizers, which hold its deletion.
+pub fn has_finalizers(object: &Value) -> bool {
+    object
+        .pointer("/metadata/finalizers")
+        .and_then(Value::as_array)
+        .is_some_and(|finalizers| !finalizers.is_empty())
+}

@@ -105,7 +105,7 @@ fn every_fault_has_a_case() {
     assert_eq!(
         Fault::ALL.len(),
         13,
-        "add a case to a_broken_rule_breaks_an_invariant"
+        "add a case to a_broken_rule_breaks_its_invariant"
     );
 }
 

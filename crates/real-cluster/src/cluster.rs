@@ -173,6 +173,29 @@ impl<'a> RealCluster<'a> {
         Ok(objects)
     }
 
+    /// What the refused creates' events say, for a report.
+    pub fn failed_create_messages(&self) -> Result<Vec<String>, String> {
+        let mut messages = Vec::new();
+        for (_, real) in &self.namespaces {
+            let events = self
+                .api
+                .read(&format!("/api/v1/namespaces/{real}/events"))?;
+            for event in events["items"].as_array().into_iter().flatten() {
+                if FAILED_CREATE_REASONS.contains(&event["reason"].as_str().unwrap_or_default()) {
+                    let webhook = match refused_by_a_webhook(event) {
+                        true => "refused by a webhook",
+                        false => "not a webhook's refusal",
+                    };
+                    let object = event["involvedObject"]["name"].as_str().unwrap_or_default();
+                    let message = event["message"].as_str().unwrap_or_default();
+                    let message: String = message.chars().take(300).collect();
+                    messages.push(format!("{object} ({webhook}): {message}"));
+                }
+            }
+        }
+        Ok(messages)
+    }
+
     /// The top-level objects whose controllers failed to create something:
     /// `FailedCreate` and `ReplicaSetCreateError` events, and the creates
     /// this world made as a controller that a policy refused.
@@ -183,9 +206,8 @@ impl<'a> RealCluster<'a> {
                 .api
                 .read(&format!("/api/v1/namespaces/{real}/events"))?;
             for event in events["items"].as_array().into_iter().flatten() {
-                let reason = event["reason"].as_str().unwrap_or_default();
                 let uid = event.pointer("/involvedObject/uid").and_then(Value::as_str);
-                if FAILED_CREATE_REASONS.contains(&reason)
+                if refused_by_a_webhook(event)
                     && let Some(root) = uid.and_then(|uid| self.roots.get(uid))
                 {
                     failed.insert(root.clone());
@@ -269,11 +291,12 @@ impl<'a> RealCluster<'a> {
                 .api
                 .read(&format!("/api/v1/namespaces/{real}/events"))?;
             for event in events["items"].as_array().into_iter().flatten() {
-                let reason = event["reason"].as_str().unwrap_or_default();
-                let kind = match reason {
-                    "ReplicaSetCreateError" => Kind::ReplicaSet,
-                    "FailedCreate" => Kind::Pod,
-                    _ => continue,
+                if !refused_by_a_webhook(event) {
+                    continue;
+                }
+                let kind = match event["reason"].as_str() {
+                    Some("ReplicaSetCreateError") => Kind::ReplicaSet,
+                    _ => Kind::Pod,
                 };
                 let message = event["message"].as_str().unwrap_or_default().to_owned();
                 let controller = Actor::Controller(Key::of(Kind::Deployment, &Value::Null));
@@ -305,6 +328,17 @@ impl<'a> RealCluster<'a> {
         };
         (path, object)
     }
+}
+
+/// A `FailedCreate` (or `ReplicaSetCreateError`) event of a create that an
+/// admission webhook refused, not one that failed for another reason (a
+/// StatefulSet's Pod made again before the old one is gone: "already
+/// exists").
+fn refused_by_a_webhook(event: &Value) -> bool {
+    let reason = event["reason"].as_str().unwrap_or_default();
+    let message = event["message"].as_str().unwrap_or_default();
+    FAILED_CREATE_REASONS.contains(&reason)
+        && (message.contains("admission webhook") || message.contains("calling webhook"))
 }
 
 /// The pod spec a controller made `object` from: a StatefulSet's or
@@ -421,6 +455,9 @@ impl World for RealCluster<'_> {
     }
 
     fn delete(&mut self, key: &Key) {
+        if std::env::var_os("CLUSTER_SIM_DEBUG").is_some() {
+            eprintln!("real delete {key}");
+        }
         let path = format!(
             "{}/{}?propagationPolicy=Background",
             collection(key.kind, &self.real_namespace(&key.namespace)),

@@ -141,7 +141,24 @@ fn reach(real: &mut RealCluster<'_>, model: &Summary) -> Result<Option<Vec<Strin
     });
     match reached {
         Ok(()) => Ok(None),
-        Err(_) if !last.is_empty() => Ok(Some(last)),
+        Err(_) if !last.is_empty() => {
+            if std::env::var_os("CLUSTER_SIM_DEBUG").is_some() {
+                for (key, object) in real.settle()? {
+                    eprintln!(
+                        "real {key}: uid {} owners {} deletion {}",
+                        object["metadata"]["uid"],
+                        object["metadata"]["ownerReferences"],
+                        object["metadata"]["deletionTimestamp"]
+                    );
+                }
+                for (key, object) in &model.written {
+                    eprintln!("model written {key}: {object:?}");
+                }
+            }
+            let events = real.failed_create_messages()?;
+            last.extend(events.into_iter().map(|event| format!("event: {event}")));
+            Ok(Some(last))
+        }
         Err(why) => Err(why),
     }
 }

@@ -182,12 +182,12 @@ fn new_object(
     let selector = json!({"matchLabels": {"app": name}});
     let body = match kind {
         Kind::Pod => spec,
-        Kind::Deployment
-        | Kind::ReplicaSet
-        | Kind::StatefulSet
-        | Kind::ReplicationController
-        | Kind::Rollout => {
+        Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet | Kind::Rollout => {
             json!({"replicas": 2, "selector": selector, "template": template})
+        }
+        // A ReplicationController's selector is a plain map of labels.
+        Kind::ReplicationController => {
+            json!({"replicas": 2, "selector": {"app": name}, "template": template})
         }
         Kind::KnativeService => json!({"template": template}),
         Kind::DaemonSet => json!({"selector": selector, "template": template}),

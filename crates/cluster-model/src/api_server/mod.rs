@@ -14,7 +14,7 @@ mod vouching;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::backend::PolicyBackend;
 use crate::objects::{self, Key, Kind};
@@ -147,6 +147,18 @@ impl<'b> Cluster<'b> {
             .collect()
     }
 
+    /// Objects of `kind` that their controllers manage: every one but those
+    /// being deleted (held by a finalizer), which the workload controllers
+    /// leave alone (`syncReplicaSet` and the others check
+    /// `DeletionTimestamp`).
+    pub fn managed(&self, kind: Kind) -> Vec<Key> {
+        self.objects
+            .iter()
+            .filter(|(k, v)| k.kind == kind && !objects::terminating(v))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
     /// Objects of `kind` whose controller is `owner`.
     pub fn owned_by(&self, kind: Kind, owner: &Value) -> Vec<Key> {
         let uid = objects::uid(owner);
@@ -159,8 +171,19 @@ impl<'b> Cluster<'b> {
 
     /// Deletes an object (deletes are not judged) and, as the garbage
     /// collector does in the background, every object whose owners are then
-    /// all gone, theirs in turn.
+    /// all gone, theirs in turn. An object with finalizers is only marked
+    /// (`deletionTimestamp`) and stays until they are removed, its
+    /// dependents with it.
     pub fn delete(&mut self, key: &Key) {
+        if let Some(object) = self.objects.get_mut(key)
+            && objects::has_finalizers(object)
+        {
+            if !objects::terminating(object) {
+                object["metadata"]["deletionTimestamp"] = json!("2026-12-07T00:00:00Z");
+                self.revision += 1;
+            }
+            return;
+        }
         let Some(object) = self.objects.remove(key) else {
             return;
         };

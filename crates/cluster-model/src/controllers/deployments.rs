@@ -39,7 +39,7 @@ fn knative_deployment(service: &Value, key: &Key, uid: u64) -> Value {
 /// API server's defaulting). An admission patch of that Deployment would be
 /// undone on every reconcile.
 pub(super) fn knative_services(cluster: &mut Cluster<'_>) {
-    for key in cluster.keys_of(Kind::KnativeService) {
+    for key in cluster.managed(Kind::KnativeService) {
         let Some(service) = cluster.get(&key).cloned() else {
             continue;
         };
@@ -107,7 +107,7 @@ fn equal_ignore_hash(a: Option<&Value>, b: Option<&Value>, label: &str) -> bool 
 /// never the Rollout.
 pub(super) fn deployments(cluster: &mut Cluster<'_>, kind: Kind) {
     let label = hash_label(kind);
-    for key in cluster.keys_of(kind) {
+    for key in cluster.managed(kind) {
         let Some(deployment) = cluster.get(&key).cloned() else {
             continue;
         };

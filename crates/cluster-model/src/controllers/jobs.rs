@@ -11,7 +11,7 @@ use crate::world::{World, keys_of};
 /// no Pods; a running one `parallelism` of them (made, or the extra ones
 /// deleted), and a start time.
 pub(super) fn jobs(cluster: &mut Cluster<'_>) {
-    for key in cluster.keys_of(Kind::Job) {
+    for key in cluster.managed(Kind::Job) {
         let Some(job) = cluster.get(&key).cloned() else {
             continue;
         };
@@ -52,7 +52,8 @@ pub fn cron_tick(world: &mut dyn World, tick: u64) {
         let Some(cron) = objects.get(&key).cloned() else {
             continue;
         };
-        if cron.pointer("/spec/suspend") == Some(&Value::Bool(true)) {
+        if cron.pointer("/spec/suspend") == Some(&Value::Bool(true)) || objects::terminating(&cron)
+        {
             continue;
         }
         let uid = world.fresh_uid();

@@ -12,7 +12,7 @@ use crate::objects::{self, Key, Kind};
 /// `replicas`, stopping at the first refusal (`slowStartBatch`); extra Pods
 /// deleted.
 pub(super) fn replica_sets(cluster: &mut Cluster<'_>, kind: Kind) {
-    for key in cluster.keys_of(kind) {
+    for key in cluster.managed(kind) {
         let Some(rs) = cluster.get(&key).cloned() else {
             continue;
         };
@@ -114,7 +114,7 @@ fn revisions(cluster: &mut Cluster<'_>, key: &Key, set: &Value) -> Revisions {
 /// when every Pod runs it (`status.currentRevision`; each revision's template
 /// is kept, as a ControllerRevision). Ordinals past `replicas` are deleted.
 pub(super) fn stateful_sets(cluster: &mut Cluster<'_>) {
-    for key in cluster.keys_of(Kind::StatefulSet) {
+    for key in cluster.managed(Kind::StatefulSet) {
         let Some(set) = cluster.get(&key).cloned() else {
             continue;
         };
@@ -165,7 +165,7 @@ pub(super) fn stateful_sets(cluster: &mut Cluster<'_>) {
 /// revision hash is outdated is deleted and made again; creation stops at
 /// the first refusal.
 pub(super) fn daemon_sets(cluster: &mut Cluster<'_>) {
-    for key in cluster.keys_of(Kind::DaemonSet) {
+    for key in cluster.managed(Kind::DaemonSet) {
         let Some(set) = cluster.get(&key).cloned() else {
             continue;
         };

@@ -116,12 +116,22 @@ pub fn fresh_seeds(stack: &mut Stack, seconds: u64) -> Result<String, String> {
         ..Totals::default()
     };
     let mut differences = Vec::new();
+    let replay = std::env::var("SIM_SEED")
+        .ok()
+        .map(|hex| parse_seed(&hex))
+        .transpose()?;
     while totals.started.is_some_and(|s| s.elapsed() < budget) {
-        let seed = fresh_seed(totals.scenarios.into());
+        let seed = replay.unwrap_or_else(|| fresh_seed(totals.scenarios.into()));
         let scenario = generate(seed, Profile::Kubernetes120, 1)?.remove(0);
         match play(stack, &scenario) {
             Ok(played) => totals.add(&played),
-            Err(why) => differences.push(format!("seed {}: {why}", seed_hex(&seed))),
+            Err(why) => {
+                eprintln!("seed {}: {why}", seed_hex(&seed));
+                differences.push(format!("seed {}: {why}", seed_hex(&seed)));
+            }
+        }
+        if replay.is_some() {
+            break;
         }
     }
     match differences.is_empty() {
@@ -133,4 +143,14 @@ pub fn fresh_seeds(stack: &mut Stack, seconds: u64) -> Result<String, String> {
             differences.join("\n")
         )),
     }
+}
+
+/// A seed as `seed_hex` writes it (`SIM_SEED=... make cluster-sim` replays it).
+fn parse_seed(hex: &str) -> Result<[u8; 32], String> {
+    let mut seed = [0u8; 32];
+    for (i, byte) in seed.iter_mut().enumerate() {
+        let pair = hex.get(2 * i..2 * i + 2).ok_or("SIM_SEED: 64 hex digits")?;
+        *byte = u8::from_str_radix(pair, 16).map_err(|e| format!("SIM_SEED: {e}"))?;
+    }
+    Ok(seed)
 }
