@@ -1,5 +1,8 @@
 //! A child process that lives as long as its handle: killed by its pid and
 //! reaped when dropped, whatever the test did, with its output in a log file.
+//! It is started through util-linux's `setpriv --pdeathsig KILL`, so that it
+//! dies with the test too when the test itself is killed (a timeout, a
+//! signal): nothing is left running.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -14,7 +17,8 @@ pub struct Process {
 
 impl Process {
     /// Starts `command` with its output in `dir/<name>.log`.
-    pub fn start(name: &'static str, mut command: Command, dir: &Path) -> Result<Process, String> {
+    pub fn start(name: &'static str, command: Command, dir: &Path) -> Result<Process, String> {
+        let mut command = with_parent_death_signal(&command);
         let log = dir.join(format!("{name}.log"));
         let file = File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
         let err = file.try_clone().map_err(|e| e.to_string())?;
@@ -58,6 +62,33 @@ impl Drop for Process {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `command`, run by `setpriv --pdeathsig KILL` (the same program and
+/// arguments, environment and folder), when setpriv is there.
+fn with_parent_death_signal(command: &Command) -> Command {
+    let setpriv = Path::new("/usr/bin/setpriv");
+    let mut wrapped = match setpriv.is_file() {
+        true => {
+            let mut wrapped = Command::new(setpriv);
+            wrapped
+                .args(["--pdeathsig", "KILL", "--"])
+                .arg(command.get_program());
+            wrapped
+        }
+        false => Command::new(command.get_program()),
+    };
+    wrapped.args(command.get_args());
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => wrapped.env(key, value),
+            None => wrapped.env_remove(key),
+        };
+    }
+    if let Some(dir) = command.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    wrapped
 }
 
 /// A free TCP port on 127.0.0.1.

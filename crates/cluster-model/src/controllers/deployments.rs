@@ -119,11 +119,14 @@ pub(super) fn deployments(cluster: &mut Cluster<'_>, kind: Kind) {
         });
         // A paused rollout makes no new ReplicaSet (`getAllReplicaSetsAndSyncRevision`
         // with `createIfNotExisted` false): the old ones keep their Pods, and
-        // make them again from their own templates.
+        // make them again from their own templates; it still scales.
         let paused = deployment.pointer("/spec/paused") == Some(&json!(true));
         let current = match current {
             Some(current) => current.clone(),
-            None if paused => continue,
+            None if paused => {
+                scale_while_paused(cluster, &key, &deployment, &owned);
+                continue;
+            }
             None => match new_replica_set(cluster, &key, &deployment) {
                 Some(created) => created,
                 None => continue,
@@ -139,6 +142,32 @@ pub(super) fn deployments(cluster: &mut Cluster<'_>, kind: Kind) {
             };
             scale(cluster, &key, &rs, want);
         }
+    }
+}
+
+/// `scale` (pkg/controller/deployment/sync.go) of a paused Deployment whose
+/// template no ReplicaSet has: `FindActiveOrLatest` scales the one
+/// ReplicaSet with Pods, or the newest when none has any, to `replicas`.
+/// (Several with Pods are scaled proportionally; a rollout completes at
+/// once here, so none is left half way.)
+fn scale_while_paused(cluster: &mut Cluster<'_>, key: &Key, deployment: &Value, owned: &[Key]) {
+    let with_pods: Vec<&Key> = owned
+        .iter()
+        .filter(|rs| cluster.get(rs).is_some_and(|rs| replicas(rs) > 0))
+        .collect();
+    let newest = || {
+        owned.iter().max_by_key(|rs| {
+            let uid = cluster.get(rs).map(objects::uid).unwrap_or_default();
+            uid.trim_start_matches("uid-").parse::<u64>().unwrap_or(0)
+        })
+    };
+    let target = match with_pods.as_slice() {
+        [one] => Some(*one),
+        [] => newest(),
+        _ => None,
+    };
+    if let Some(target) = target.cloned() {
+        scale(cluster, key, &target, replicas(deployment));
     }
 }
 
