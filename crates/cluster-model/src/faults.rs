@@ -34,8 +34,9 @@ pub enum Fault {
     ExemptNamespacesIgnoredOnUpdate,
     /// `trustedRegistries` ignored on UPDATE.
     TrustedRegistriesIgnoredOnUpdate,
-    /// Any owner reference, controlling or not, taken for a controller's.
-    AnyOwnerIsController,
+    /// A Pod that names an owner accepted as written, as a workload is
+    /// (a forged owner reference would then buy a Pod its way in).
+    OwnedPodsUnjudged,
     /// A Pod UPDATE judged without its init containers.
     PodUpdateIgnoresInitContainers,
 }
@@ -53,7 +54,7 @@ impl Fault {
         Fault::WarnOnlyRejects,
         Fault::ExemptNamespacesIgnoredOnUpdate,
         Fault::TrustedRegistriesIgnoredOnUpdate,
-        Fault::AnyOwnerIsController,
+        Fault::OwnedPodsUnjudged,
         Fault::PodUpdateIgnoresInitContainers,
     ];
 }
@@ -80,6 +81,8 @@ struct Seen<'r> {
     update: bool,
     sub_resource: bool,
     controlled: bool,
+    /// The object names an owner, controlling or not.
+    owned: bool,
     object: &'r Value,
 }
 
@@ -94,6 +97,7 @@ impl<'r> Seen<'r> {
             update: request["operation"] == "UPDATE",
             sub_resource: request.get("subResource").is_some_and(|s| s != ""),
             controlled: objects::controller_uid(object).is_some(),
+            owned: !objects::owner_uids(object).is_empty(),
             object,
         }
     }
@@ -123,30 +127,11 @@ fn misread(fault: Fault, policy: PolicyId, request: &Value) -> (PolicyId, Option
         Fault::TrustedRegistriesIgnoredOnUpdate if seen.update && exempt => {
             (without(Exemptions::WithoutRegistries), None)
         }
-        Fault::AnyOwnerIsController => (policy, owners_as_controllers(request)),
         Fault::PodUpdateIgnoresInitContainers if seen.pod_update() => {
             (policy, with_old_init_containers(request))
         }
         _ => (policy, None),
     }
-}
-
-/// The request with every owner reference marked `controller: true`.
-fn owners_as_controllers(request: &Value) -> Option<Value> {
-    let owners = request
-        .pointer("/object/metadata/ownerReferences")?
-        .as_array()?;
-    if owners.iter().all(|owner| owner["controller"] == true) {
-        return None;
-    }
-    let mut request = request.clone();
-    for owner in request
-        .pointer_mut("/object/metadata/ownerReferences")?
-        .as_array_mut()?
-    {
-        owner["controller"] = json!(true);
-    }
-    Some(request)
 }
 
 /// The request with the object's init containers replaced by the old
@@ -180,6 +165,7 @@ fn bend(fault: Fault, policy: PolicyId, request: &Value, review: Review) -> Revi
     let seen = Seen::of(request);
     match fault {
         Fault::PodUpdatesUnjudged if seen.pod_update() => accept(),
+        Fault::OwnedPodsUnjudged if seen.pod() && seen.owned => accept(),
         Fault::OnlyNewImagesJudged if seen.pod_update() && no_new_image(request) => accept(),
         Fault::JobUpdatesPatched if seen.kind == "Job" && seen.update && policy.mutates() => {
             with_patch(&seen, review)

@@ -4,8 +4,9 @@
 
 use serde_json::Value;
 
-/// The kinds the policy judges, and two it does not: custom resources whose
-/// controllers write the judged kinds.
+/// The kinds the policy judges: Kubernetes' workloads, and two custom
+/// resources whose controllers write them (the policy knows both, and the
+/// model's rules name them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
     Pod,
@@ -37,12 +38,6 @@ impl Kind {
         Kind::Rollout,
         Kind::KnativeService,
     ];
-
-    /// Whether the policy's rules name the kind (a custom resource is not
-    /// sent to it).
-    pub fn judged(self) -> bool {
-        !matches!(self, Kind::Rollout | Kind::KnativeService)
-    }
 
     pub fn name(self) -> &'static str {
         match self {

@@ -46,7 +46,7 @@ fn three_hundred_sequences_keep_every_invariant() {
     Fault::TrustedRegistriesIgnoredOnUpdate,
     "exemptions are left alone"
 )]
-#[case::any_owner_is_a_controller(Fault::AnyOwnerIsController, "stored compliance")]
+#[case::owned_pods_unjudged(Fault::OwnedPodsUnjudged, "safety")]
 #[case::pod_update_ignores_init_containers(
     Fault::PodUpdateIgnoresInitContainers,
     "safety of changed entries"

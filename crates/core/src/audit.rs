@@ -37,6 +37,8 @@ pub(crate) const UNCHANGED_ENTRIES: &str = "unchanged-entries";
 pub(crate) const NOT_ALWAYS: &str = "not-always";
 /// The pull-policy fields a mutation set to `Always`.
 pub(crate) const SET_TO_ALWAYS: &str = "set-to-always";
+/// A kind the policy does not know: `group/Kind`.
+pub(crate) const UNKNOWN_KIND: &str = "unknown-kind";
 
 /// The most one annotation value holds, in bytes. The audit log keeps one
 /// entry per request; a bound per value keeps it small for any object.
@@ -53,6 +55,8 @@ pub(crate) enum Reason {
     ExemptNamespace,
     /// Entries do not pull `Always` (rejected, warned, or set to `Always`).
     NotAlways,
+    /// A kind the policy does not know: accepted unread, with a warning.
+    UnknownKind,
     /// A controller owns this template: warned, its Pods are judged.
     ControlledTemplate,
     /// The object cannot be read, or the mutation cannot be written.
@@ -66,9 +70,11 @@ impl Reason {
             Reason::Accepted(Accepted::NoNewImage) => "no-new-image",
             Reason::Accepted(Accepted::TemplateUnchanged) => "template-unchanged",
             Reason::Accepted(Accepted::JobUpdate) => "job-update",
+            Reason::Accepted(Accepted::ImmutableSpec) => "immutable-spec",
             Reason::Accepted(Accepted::Compliant) => "compliant",
             Reason::ExemptNamespace => "exempt-namespace",
             Reason::NotAlways => "not-always",
+            Reason::UnknownKind => "unknown-kind",
             Reason::ControlledTemplate => "controlled-template",
             Reason::Unreadable => "unreadable",
         }
@@ -107,6 +113,17 @@ impl Annotations {
             );
             annotations.0.push((EXEMPT_NAMESPACE, item));
         }
+        annotations
+    }
+
+    /// An accepted request of a kind the policy does not know, naming it.
+    pub(crate) fn unknown_kind(group: &str, kind: &str, rules: &Rules) -> Annotations {
+        let mut annotations = Annotations::new("accepted", Reason::UnknownKind, rules);
+        let item = match group {
+            "" => fit(&[Piece::Plain(kind), Piece::Fixed(" (core group)")], ITEM_MAX),
+            _ => fit(&[Piece::Plain(group), Piece::Fixed("/"), Piece::Plain(kind)], ITEM_MAX),
+        };
+        annotations.0.push((UNKNOWN_KIND, item));
         annotations
     }
 

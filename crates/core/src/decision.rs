@@ -3,6 +3,7 @@
 //! envelope alone, so exempt requests never read the object), then the verdict
 //! on the image entries of the ones it judges (`decide`).
 
+use crate::custom_resource::CustomResource;
 use crate::image_reference::{ImageReference, ReferenceError};
 use crate::pod_spec::ImageEntry;
 use crate::pull_policy::{EffectivePolicy, PullPolicy};
@@ -21,19 +22,41 @@ pub(crate) enum Operation {
     Update,
 }
 
+/// What a judged object is: one of Kubernetes' workloads, or a custom
+/// resource whose places the known table or the settings name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind<'r> {
+    Workload(WorkloadKind),
+    Custom(&'r CustomResource),
+}
+
+impl<'r> Kind<'r> {
+    /// The kind's name, as messages write it (`Deployment`, `Rollout`).
+    pub(crate) fn name(self) -> &'r str {
+        match self {
+            Kind::Workload(kind) => kind.name(),
+            Kind::Custom(resource) => &resource.kind,
+        }
+    }
+
+    pub(crate) fn is(self, kind: WorkloadKind) -> bool {
+        self == Kind::Workload(kind)
+    }
+}
+
 /// A request the policy judges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Target {
-    pub kind: WorkloadKind,
+pub(crate) struct Target<'r> {
+    pub kind: Kind<'r>,
     pub operation: Operation,
     /// A `pods/ephemeralcontainers` request (`kubectl debug`).
     pub ephemeral_containers: bool,
 }
 
-impl Target {
+impl Target<'_> {
     /// An UPDATE of a workload, not of a Pod: decided on its pod template first.
     pub(crate) fn updates_workload(self) -> bool {
-        self.operation == Operation::Update && self.kind != WorkloadKind::Pod
+        self.operation == Operation::Update && !self.kind.is(WorkloadKind::Pod)
     }
 }
 
@@ -53,16 +76,18 @@ pub(crate) struct RequestView<'r> {
 
 /// Whether the policy judges a request, from its envelope alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Scope {
-    Judge(Target),
+pub(crate) enum Scope<'r> {
+    Judge(Target<'r>),
     Skip(Ignored),
 }
 
 /// Every reason to leave a request alone without reading its object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Ignored {
-    /// Neither a Pod nor a workload controller that makes Pods.
-    NotAWorkload,
+    /// A kind the policy does not know (neither a Kubernetes workload nor a
+    /// custom resource it knows or the settings name): accepted with a
+    /// warning that names it, never read as a kind of the same name.
+    UnknownKind,
     /// DELETE or CONNECT.
     Operation,
     /// A subresource other than `pods/ephemeralcontainers` (status, scale, ...).
@@ -71,28 +96,37 @@ pub(crate) enum Ignored {
     ExemptNamespace(usize),
 }
 
-pub(crate) fn scope(request: &RequestView<'_>, rules: &Rules) -> Scope {
-    let Some(kind) = WorkloadKind::from_group_kind(request.group, request.kind) else {
-        return Scope::Skip(Ignored::NotAWorkload);
-    };
+pub(crate) fn scope<'r>(request: &RequestView<'_>, rules: &'r Rules) -> Scope<'r> {
     let operation = match request.operation {
         "CREATE" => Operation::Create,
         "UPDATE" => Operation::Update,
         _ => return Scope::Skip(Ignored::Operation),
     };
+    let kind = WorkloadKind::from_group_kind(request.group, request.kind).map(Kind::Workload);
     let ephemeral_containers = match (kind, request.sub_resource) {
         (_, "") => false,
-        (WorkloadKind::Pod, "ephemeralcontainers") => true,
+        (Some(Kind::Workload(WorkloadKind::Pod)), "ephemeralcontainers") => true,
+        // Kubernetes 1.16 to 1.21 send an `EphemeralContainers` object here:
+        // a kind the policy does not know, said so.
+        (None, "ephemeralcontainers") => false,
         _ => return Scope::Skip(Ignored::SubResource),
     };
     if let Some(entry) = rules.exempt_namespace(request.namespace) {
         return Scope::Skip(Ignored::ExemptNamespace(entry));
     }
-    Scope::Judge(Target {
-        kind,
-        operation,
-        ephemeral_containers,
-    })
+    let kind = kind.or_else(|| {
+        rules
+            .custom_resource(request.group, request.kind)
+            .map(Kind::Custom)
+    });
+    match kind {
+        Some(kind) if !ephemeral_containers || kind.is(WorkloadKind::Pod) => Scope::Judge(Target {
+            kind,
+            operation,
+            ephemeral_containers,
+        }),
+        _ => Scope::Skip(Ignored::UnknownKind),
+    }
 }
 
 /// An entry whose pull policy is not `Always` and that no setting exempts.
@@ -137,6 +171,9 @@ pub(crate) enum Accepted {
     /// A Job UPDATE: its template is immutable but for a suspended Job's
     /// scheduling directives, so it is never patched; its Pods are judged.
     JobUpdate,
+    /// An UPDATE of a custom resource whose spec is immutable (a JobSet, a
+    /// TaskRun): never rejected or patched, as a Job's; its Pods are judged.
+    ImmutableSpec,
     /// Every judged entry pulls `Always` or is exempt.
     Compliant,
 }
@@ -155,11 +192,13 @@ pub(crate) enum Remedy {
 pub(crate) enum Leniency {
     /// `warnOnly`: the request would be rejected; the remedy is what to do.
     WarnOnly(Remedy),
-    /// A workload that a controller owns (a ReplicaSet of a Deployment or an
-    /// Argo Rollout, a Job of a CronJob, a Deployment of a Knative Revision),
-    /// in every mode: the controller wrote it from a template of its own, so
-    /// rejecting it stalls that controller, and patching it makes the
-    /// controller fight the patch. Its Pods are judged when they are created.
+    /// A workload or custom resource that another object owns (a ReplicaSet
+    /// of a Deployment or an Argo Rollout, a Job of a CronJob, a Deployment
+    /// of a Knative Revision, the Flink operator's JobManager Deployment with
+    /// `controller: false`), in every mode: its owner's controller wrote it
+    /// from a template of its own, so rejecting it stalls that controller,
+    /// and patching it makes the controller fight the patch. Its Pods are
+    /// judged when they are created.
     ControlledTemplate,
 }
 
@@ -177,7 +216,7 @@ pub(crate) enum Decision<'w, 'a> {
 /// violate the rules, and what to do about it.
 #[cfg(any(test, feature = "bench"))]
 pub(crate) fn decide<'w, 'a>(
-    target: Target,
+    target: Target<'_>,
     object: &'w Workload<'a>,
     old_object: Option<&Workload<'_>>,
     rules: &Rules,
@@ -187,7 +226,7 @@ pub(crate) fn decide<'w, 'a>(
 
 /// [`decide`], with the evidence the audit annotations record.
 pub(crate) fn decide_with_evidence<'w, 'a>(
-    target: Target,
+    target: Target<'_>,
     object: &'w Workload<'a>,
     old_object: Option<&Workload<'_>>,
     rules: &Rules,
@@ -207,14 +246,14 @@ pub(crate) fn decide_with_evidence<'w, 'a>(
         }
     }
     // A Pod is judged whoever owns it: a forged owner reference gains nothing.
-    let controlled_template = target.kind != WorkloadKind::Pod && object.controller.is_some();
+    let controlled_template = !target.kind.is(WorkloadKind::Pod) && object.owner.is_some();
     let decision = verdict(target, violations, controlled_template, rules);
     (decision, evidence)
 }
 
 /// What becomes of a request with these violations.
 fn verdict<'w, 'a>(
-    target: Target,
+    target: Target<'_>,
     violations: Vec<Violation<'w, 'a>>,
     controlled_template: bool,
     rules: &Rules,
@@ -226,7 +265,7 @@ fn verdict<'w, 'a>(
         return Decision::Warn(violations, Leniency::ControlledTemplate);
     }
     // A Pod's pull policies are immutable: an update of one cannot be patched.
-    let updates_pod = target.kind == WorkloadKind::Pod
+    let updates_pod = target.kind.is(WorkloadKind::Pod)
         && target.operation == Operation::Update
         && !target.ephemeral_containers;
     if rules.warn_only {
@@ -261,7 +300,9 @@ fn judge<'w, 'a>(entry: &'w ImageEntry<'a>, rules: &Rules) -> Judgement<'w, 'a> 
         return Judgement::Complies;
     }
     let parsed = ImageReference::parse(&entry.image);
-    let effective = EffectivePolicy::of(declared, parsed.as_ref().ok());
+    // An operator's own default (`IfNotPresent`) does not read the tag.
+    let by_tag = parsed.as_ref().ok().filter(|_| entry.defaults_by_tag);
+    let effective = EffectivePolicy::of(declared, by_tag);
     if effective.is_always() {
         return Judgement::Complies;
     }

@@ -1,8 +1,8 @@
 //! One `validate` call, end to end: read the payload once, decide, respond.
 
 use crate::audit::{Annotations, Reason};
-use crate::decision::{self, Accepted, Ignored, Operation, Scope, Target};
-use crate::message::Subject;
+use crate::decision::{self, Accepted, Ignored, Kind, Operation, Scope, Target};
+use crate::message::{self, Subject};
 use crate::read_error::ReadError;
 use crate::request::{AdmissionRequest, ValidationPayload};
 use crate::response;
@@ -29,19 +29,30 @@ pub(crate) fn validate(payload: &[u8]) -> Vec<u8> {
             return response::reject(&message, &none);
         }
     };
-    match decision::scope(&request.view(), &rules) {
+    let view = request.view();
+    match decision::scope(&view, &rules) {
         Scope::Judge(target) => judge(target, &request, &rules),
         // Recorded without reading the object.
         Scope::Skip(Ignored::ExemptNamespace(entry)) => {
             response::accept(&Annotations::exempt_namespace(entry, &rules))
         }
-        // Other kinds, operations and subresources: no evidence to record.
+        Scope::Skip(Ignored::UnknownKind) => {
+            let subject = Subject {
+                kind: view.kind,
+                namespace: view.namespace,
+                name: Some(request.name.as_ref()).filter(|name| !name.is_empty()),
+            };
+            let warning = message::unknown_kind(&subject, view.group);
+            let annotations = Annotations::unknown_kind(view.group, view.kind, &rules);
+            response::warn(&[warning], &annotations)
+        }
+        // Other operations and subresources: no evidence to record.
         Scope::Skip(_) => response::accept(&none),
     }
 }
 
 /// The answer to a request the policy judges.
-fn judge(target: Target, request: &AdmissionRequest<'_>, rules: &Rules) -> Vec<u8> {
+fn judge(target: Target<'_>, request: &AdmissionRequest<'_>, rules: &Rules) -> Vec<u8> {
     let mut subject = Subject {
         kind: target.kind.name(),
         namespace: &request.namespace,
@@ -94,9 +105,17 @@ enum Read<'a> {
 /// Job's) settles it without reading an entry. An old object that cannot be
 /// read is treated as absent: the request is then judged as a CREATE, the
 /// stricter reading.
-fn read<'a>(target: Target, text: &'a str, old_text: Option<&'a str>) -> Read<'a> {
-    let kind = target.kind;
+fn read<'a>(target: Target<'_>, text: &'a str, old_text: Option<&'a str>) -> Read<'a> {
     let old_text = old_text.filter(|_| target.operation == Operation::Update);
+    let kind = match target.kind {
+        Kind::Workload(kind) => kind,
+        // A custom resource is read whole, its old object too: its places
+        // are compared on an UPDATE.
+        Kind::Custom(resource) => {
+            let old = old_text.and_then(|old| workload::read_custom(resource, old).ok());
+            return Read::Object(workload::read_custom(resource, text).map(|object| (object, old)));
+        }
+    };
     if target.updates_workload() {
         let head = match workload::read_head(kind, text) {
             Ok(head) => head,

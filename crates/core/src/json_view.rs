@@ -41,7 +41,13 @@ impl JsonType {
     /// The type of a raw value. serde_json hands out raw values without
     /// surrounding white space, so the first byte decides.
     pub(crate) fn of(raw: &RawValue) -> JsonType {
-        match raw.get().as_bytes().first() {
+        JsonType::of_text(raw.get())
+    }
+
+    /// The type of a JSON value's text (valid JSON, without surrounding
+    /// white space: a `RawValue`'s, or a part `json_text` split off).
+    pub(crate) fn of_text(text: &str) -> JsonType {
+        match text.as_bytes().first() {
             Some(b'"') => JsonType::String,
             Some(b'{') => JsonType::Object,
             Some(b'[') => JsonType::List,

@@ -13,6 +13,7 @@
 use kubewarden_policy_sdk::settings::{SettingsValidationResponse, Validatable};
 
 mod audit;
+mod custom_resource;
 mod decision;
 mod evaluation;
 mod heapsort;
@@ -40,7 +41,7 @@ pub mod bench;
 
 pub use image_reference::ImageReference;
 pub use registry::TrustedRegistry;
-pub use settings::{SETTING_NAMES, Settings};
+pub use settings::{CustomResourceSetting, SETTING_NAMES, Settings};
 
 /// The answer to one `validate` call: the waPC `ValidationResponse` JSON.
 /// Every input yields one; what cannot be read is rejected with the reason.

@@ -15,7 +15,7 @@ use crate::vocabulary::FieldPath;
 
 mod fields;
 
-pub(crate) use fields::{ContainerFields, Controller, Metadata, PodSpecFields, VolumeFields};
+pub(crate) use fields::{ContainerFields, Metadata, Owner, PodSpecFields, VolumeFields};
 
 /// What the policy reads of an object: its metadata and pod spec.
 pub(crate) struct Manifest<'a> {
@@ -69,7 +69,7 @@ pub(crate) fn read_template<'a>(
 /// What a walk that found nothing at `location[..depth]` reports (the walk
 /// itself names a missing member; this is only its fallback).
 fn missing(location: &'static [&'static str], depth: usize) -> ReadError {
-    ReadError::Missing(FieldPath::within(location, depth))
+    ReadError::missing(FieldPath::within(location, depth))
 }
 
 fn walk<'a>(
@@ -113,7 +113,7 @@ struct Walk {
 }
 
 impl Walk {
-    fn path(&self) -> FieldPath {
+    fn path(&self) -> FieldPath<'static> {
         FieldPath::within(self.location, self.depth)
     }
 
@@ -134,7 +134,7 @@ impl<'de> DeserializeSeed<'de> for Walk {
                     pod_spec: None,
                     template: Some(template),
                 }),
-                JsonType::Null => Err(ReadError::Missing(self.path())),
+                JsonType::Null => Err(ReadError::missing(self.path())),
                 found => self.wrong(found),
             });
         }
@@ -150,7 +150,7 @@ impl<'de> DeserializeSeed<'de> for Walk {
                     template: None,
                 }),
                 Some(Object::Not(found)) => self.wrong(found),
-                None => Err(ReadError::Missing(self.path())),
+                None => Err(ReadError::missing(self.path())),
             },
         )
     }
@@ -195,7 +195,7 @@ impl<'de> Visitor<'de> for Walk {
             Some(Err(error)) => return Ok(Err(error)),
             None => {
                 let missing = FieldPath::within(self.location, self.depth + 1);
-                return Ok(Err(ReadError::Missing(missing)));
+                return Ok(Err(ReadError::missing(missing)));
             }
         };
         Ok(match metadata.flatten() {
@@ -215,7 +215,7 @@ impl<'de> Visitor<'de> for Walk {
         // A null member is a missing one, as for any optional Kubernetes field.
         Ok(match self.depth {
             0 => self.wrong(JsonType::Null),
-            _ => Err(ReadError::Missing(self.path())),
+            _ => Err(ReadError::missing(self.path())),
         })
     }
     fn visit_none<E: de::Error>(self) -> Result<Found<'de>, E> {

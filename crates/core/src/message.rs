@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::decision::{Leniency, Remedy, Violation};
 use crate::pull_policy::{EffectivePolicy, PullPolicy};
-use crate::warnings::{Piece, Warnings, fit};
+use crate::warnings::{Piece, WARNING_MAX, Warnings, fit};
 use crate::workload::Workload;
 
 /// How many entries a rejection lists before it summarises the rest.
@@ -20,7 +20,7 @@ pub(crate) const REJECTION_MAX: usize = 4_096;
 
 /// Who the object is, for messages: `Deployment default/web`.
 pub(crate) struct Subject<'r> {
-    pub kind: &'static str,
+    pub kind: &'r str,
     pub namespace: &'r str,
     pub name: Option<&'r str>,
 }
@@ -40,7 +40,7 @@ impl<'r> Subject<'r> {
     /// `Deployment default/web: `, with the namespace and name as values a
     /// warning may shorten.
     fn pieces(&self) -> Vec<Piece<'r>> {
-        let mut pieces = vec![Piece::Fixed(self.kind), Piece::Fixed(" ")];
+        let mut pieces = vec![Piece::Plain(self.kind), Piece::Fixed(" ")];
         match (self.namespace, self.name) {
             ("", Some(name)) => pieces.push(Piece::Plain(name)),
             (namespace, Some(name)) => {
@@ -105,6 +105,19 @@ pub(crate) fn rejection(
     message
 }
 
+/// The warning of a kind the policy does not know: it names the kind and
+/// the way to have it judged.
+pub(crate) fn unknown_kind(subject: &Subject<'_>, group: &str) -> String {
+    let mut pieces = subject.pieces();
+    pieces.push(Piece::Fixed("always-pull-images does not know "));
+    match group {
+        "" => pieces.extend([Piece::Plain(subject.kind), Piece::Fixed(" (core group)")]),
+        _ => pieces.extend([Piece::Plain(group), Piece::Fixed("/"), Piece::Plain(subject.kind)]),
+    }
+    pieces.push(Piece::Fixed(" and did not read it: name its pod templates in the customResources setting, or take it out of the policy's rules"));
+    fit(&pieces, WARNING_MAX)
+}
+
 /// One warning per patched entry:
 /// `Pod default/web: spec.containers[0].imagePullPolicy set to "Always" (was "IfNotPresent"; container "app", image "nginx:1.25")`.
 pub(crate) fn mutation_warnings(
@@ -141,7 +154,7 @@ pub(crate) fn leniency_warnings(
             "; recreate the Pod with \"Always\": always-pull-images rejects this when warnOnly is off"
         }
         Leniency::ControlledTemplate => {
-            "; written by its controller, so accepted as is: its Pods must pull \"Always\""
+            "; another object owns it (ownerReferences), so it is accepted as is: its Pods must pull \"Always\""
         }
     };
     warnings(subject, workload, violations, |facts, pieces| {

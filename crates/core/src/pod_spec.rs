@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use crate::json_view::{JsonType, List, Member, Object, Scalar};
 use crate::manifest::{ContainerFields, PodSpecFields, VolumeFields};
 use crate::read_error::ReadError;
-use crate::vocabulary::{EditSite, EntryList, FieldPath};
+use crate::vocabulary::{EditSite, EntryList, FieldPath, Location};
 
 /// One image a Pod will run or mount, with its declared pull policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,22 +22,52 @@ pub(crate) struct ImageEntry<'a> {
     pub pull_policy: Option<Cow<'a, str>>,
     /// Where a mutation writes this entry's pull policy.
     pub site: EditSite<'a>,
+    /// Which of a custom resource's places holds the entry (0 for a
+    /// built-in's one pod spec).
+    pub place: u16,
+    /// The entry is its place itself (a custom resource's container), not
+    /// an item of one of its pod spec's lists.
+    pub whole_place: bool,
+    /// An unset pull policy defaults by the image's tag, as the API server
+    /// defaults a Pod's; `false` where an operator defaults it to
+    /// `IfNotPresent` whatever the tag.
+    pub defaults_by_tag: bool,
+}
+
+/// How much of a pod spec the API server guarantees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Completeness {
+    /// A Pod's or a built-in workload's: at least one container, each with
+    /// an image.
+    Complete,
+    /// A custom resource's, which its operator completes: containers may be
+    /// missing, and an entry without an image (Flink's main container in a
+    /// pod template) pulls nothing of its own and is skipped.
+    Partial,
 }
 
 /// The entries of a pod spec, in the order of its lists.
-struct Entries<'a>(Vec<ImageEntry<'a>>);
+struct Entries<'a> {
+    read: Vec<ImageEntry<'a>>,
+    completeness: Completeness,
+    place: u16,
+}
 
 /// Reads the entries of the pod spec `spec`, found at `location`.
 pub(crate) fn read<'a>(
     spec: PodSpecFields<'a>,
-    location: &'static [&'static str],
+    location: Location<'_>,
+    completeness: Completeness,
+    place: u16,
 ) -> Result<Vec<ImageEntry<'a>>, ReadError> {
-    let path = |list| FieldPath::list(location, list);
+    let path = |list| FieldPath::list_at(location, list);
     let containers_path = path(EntryList::Containers);
-    let containers = spec.containers.ok_or(ReadError::Missing(containers_path))?;
-    let containers = list_at(Some(containers), containers_path)?;
-    if containers.is_empty() {
-        return Err(ReadError::NoContainers(containers_path));
+    let containers = match (spec.containers, completeness) {
+        (None, Completeness::Complete) => return Err(ReadError::missing(containers_path)),
+        (containers, _) => list_at(containers, containers_path)?,
+    };
+    if containers.is_empty() && completeness == Completeness::Complete {
+        return Err(ReadError::no_containers(containers_path));
     }
     let init_containers = list_at(spec.init_containers, path(EntryList::InitContainers))?;
     let ephemeral_containers = list_at(
@@ -47,7 +77,11 @@ pub(crate) fn read<'a>(
     let volumes = list_at(spec.volumes, path(EntryList::Volumes))?;
 
     let count = init_containers.len() + containers.len() + ephemeral_containers.len();
-    let mut read = Entries(Vec::with_capacity(count));
+    let mut read = Entries {
+        read: Vec::with_capacity(count),
+        completeness,
+        place,
+    };
     for (list, items) in [
         (EntryList::InitContainers, init_containers),
         (EntryList::Containers, containers),
@@ -62,7 +96,29 @@ pub(crate) fn read<'a>(
     for (index, item) in volumes.into_iter().enumerate() {
         read.volume(index, object_at(item, at.at(index))?, at.at(index))?;
     }
-    Ok(read.0)
+    Ok(read.read)
+}
+
+/// Reads a custom resource's container (an object with `image` and
+/// `imagePullPolicy`) at `location`, as entry `index` of `list`; `None` when
+/// it names no image (a step template, a pod template's main container that
+/// the operator completes).
+pub(crate) fn read_container<'a>(
+    container: ContainerFields<'a>,
+    location: Location<'_>,
+    place: u16,
+) -> Result<Option<ImageEntry<'a>>, ReadError> {
+    let mut read = Entries {
+        read: Vec::with_capacity(1),
+        completeness: Completeness::Partial,
+        place,
+    };
+    let at = FieldPath::at_location(location);
+    read.container(EntryList::Containers, 0, container, at)?;
+    Ok(read.read.pop().map(|entry| ImageEntry {
+        whole_place: true,
+        ..entry
+    }))
 }
 
 impl<'a> Entries<'a> {
@@ -71,11 +127,13 @@ impl<'a> Entries<'a> {
         list: EntryList,
         index: usize,
         container: ContainerFields<'a>,
-        at: FieldPath,
+        at: FieldPath<'_>,
     ) -> Result<(), ReadError> {
-        let image = required_string(container.image, at.member("image"))?;
+        let Some(image) = self.image(container.image, at.member("image"))? else {
+            return Ok(());
+        };
         let pull_policy = string_at(container.image_pull_policy, at.member("imagePullPolicy"))?;
-        self.0.push(ImageEntry {
+        self.read.push(ImageEntry {
             list,
             index,
             name: container.name.scalar().into_str(),
@@ -86,8 +144,19 @@ impl<'a> Entries<'a> {
                 container.image.0,
                 "imagePullPolicy",
             ),
+            place: self.place,
+            whole_place: false,
+            defaults_by_tag: true,
         });
         Ok(())
+    }
+
+    /// The entry's image: required in a complete pod spec, else optional.
+    fn image<'m>(&self, member: Member<'m>, path: FieldPath<'_>) -> Result<Option<Cow<'m, str>>, ReadError> {
+        match self.completeness {
+            Completeness::Complete => required_string(member, path).map(Some),
+            Completeness::Partial => string_at(member, path),
+        }
     }
 
     /// An image volume; other volumes name no image and are skipped.
@@ -95,28 +164,33 @@ impl<'a> Entries<'a> {
         &mut self,
         index: usize,
         volume: VolumeFields<'a>,
-        at: FieldPath,
+        at: FieldPath<'_>,
     ) -> Result<(), ReadError> {
         let image = match volume.image {
             None => return Ok(()),
             Some(image) => object_at(image, at.member("image"))?,
         };
-        let reference = required_string(image.reference, at.member("image.reference"))?;
+        let Some(reference) = self.image(image.reference, at.member("image.reference"))? else {
+            return Ok(());
+        };
         let pull_policy = string_at(image.pull_policy, at.member("image.pullPolicy"))?;
-        self.0.push(ImageEntry {
+        self.read.push(ImageEntry {
             list: EntryList::Volumes,
             index,
             name: volume.name.scalar().into_str(),
             image: reference,
             pull_policy,
             site: EditSite::new(image.pull_policy.0, image.reference.0, "pullPolicy"),
+            place: self.place,
+            whole_place: false,
+            defaults_by_tag: true,
         });
         Ok(())
     }
 }
 
 /// A list, or none when absent or `null`.
-fn list_at<T>(value: Option<List<T>>, path: FieldPath) -> Result<Vec<T>, ReadError> {
+fn list_at<T>(value: Option<List<T>>, path: FieldPath<'_>) -> Result<Vec<T>, ReadError> {
     match value {
         None => Ok(Vec::new()),
         Some(List::Is(items)) => Ok(items),
@@ -124,7 +198,7 @@ fn list_at<T>(value: Option<List<T>>, path: FieldPath) -> Result<Vec<T>, ReadErr
     }
 }
 
-fn object_at<T>(value: Object<T>, path: FieldPath) -> Result<T, ReadError> {
+fn object_at<T>(value: Object<T>, path: FieldPath<'_>) -> Result<T, ReadError> {
     match value {
         Object::Is(inner) => Ok(inner),
         Object::Not(found) => Err(ReadError::wrong_type(path, found, JsonType::Object)),
@@ -132,7 +206,7 @@ fn object_at<T>(value: Object<T>, path: FieldPath) -> Result<T, ReadError> {
 }
 
 /// A string, or none when absent or `null`.
-fn string_at(member: Member<'_>, path: FieldPath) -> Result<Option<Cow<'_, str>>, ReadError> {
+fn string_at<'m>(member: Member<'m>, path: FieldPath<'_>) -> Result<Option<Cow<'m, str>>, ReadError> {
     match member.scalar() {
         Scalar::Str(value) => Ok(Some(value)),
         Scalar::Absent | Scalar::Null => Ok(None),
@@ -140,6 +214,6 @@ fn string_at(member: Member<'_>, path: FieldPath) -> Result<Option<Cow<'_, str>>
     }
 }
 
-fn required_string(member: Member<'_>, path: FieldPath) -> Result<Cow<'_, str>, ReadError> {
-    string_at(member, path)?.ok_or(ReadError::Missing(path))
+fn required_string<'m>(member: Member<'m>, path: FieldPath<'_>) -> Result<Cow<'m, str>, ReadError> {
+    string_at(member, path)?.ok_or_else(|| ReadError::missing(path))
 }

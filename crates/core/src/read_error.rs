@@ -3,6 +3,7 @@
 use crate::json_view::JsonType;
 use crate::vocabulary::FieldPath;
 
+/// Each error names the field path it is about, written out.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum ReadError {
     #[error("the request carries no object")]
@@ -10,21 +11,29 @@ pub(crate) enum ReadError {
     #[error("the object is not valid JSON: {0}")]
     Malformed(String),
     #[error("{0} is missing")]
-    Missing(FieldPath),
+    Missing(String),
     #[error("{0} is empty: a pod spec needs at least one container")]
-    NoContainers(FieldPath),
+    NoContainers(String),
     #[error("{path} is {found}, must be {expected}")]
     WrongType {
-        path: FieldPath,
+        path: String,
         found: JsonType,
         expected: JsonType,
     },
 }
 
 impl ReadError {
-    pub(crate) fn wrong_type(path: FieldPath, found: JsonType, expected: JsonType) -> ReadError {
+    pub(crate) fn missing(path: FieldPath<'_>) -> ReadError {
+        ReadError::Missing(path.to_string())
+    }
+
+    pub(crate) fn no_containers(path: FieldPath<'_>) -> ReadError {
+        ReadError::NoContainers(path.to_string())
+    }
+
+    pub(crate) fn wrong_type(path: FieldPath<'_>, found: JsonType, expected: JsonType) -> ReadError {
         ReadError::WrongType {
-            path,
+            path: path.to_string(),
             found,
             expected,
         }

@@ -51,6 +51,12 @@ pub(crate) fn accept(annotations: &Annotations) -> Vec<u8> {
     accepted(None, &[], annotations)
 }
 
+/// Accepted untouched, with these warnings (each within the bounds of
+/// `warnings`) and annotations.
+pub(crate) fn warn(warnings: &[String], annotations: &Annotations) -> Vec<u8> {
+    accepted(None, warnings, annotations)
+}
+
 /// Rejected with `message`, cut to [`REJECTION_MAX`] bytes whatever its
 /// source (the messages this crate writes fit already; a parser's error
 /// quoting a huge value would not).

@@ -3,6 +3,7 @@
 use kubewarden_policy_sdk::settings::Validatable;
 use serde::{Deserialize, Serialize};
 
+use crate::custom_resource::{self, CustomResource};
 use crate::image_reference::{self, DEFAULT_DOMAIN, ImageReference};
 use crate::namespace::NamespacePattern;
 use crate::registry::TrustedRegistry;
@@ -28,6 +29,36 @@ pub struct Settings {
     /// one search registry of `registries.conf`; `""` when short names must
     /// never be exempted through `trustedRegistries`.
     pub short_name_registry: String,
+    /// Custom resources whose pod templates, pod specs or containers the
+    /// policy judges, beyond those it knows (a setting for a kind it knows
+    /// replaces what it knows of it).
+    pub custom_resources: Vec<CustomResourceSetting>,
+}
+
+/// Where a custom resource keeps what makes Pods, as the `customResources`
+/// setting names it: paths of member names separated by `.`, `[*]` after a
+/// name for every item of a list, `*` for every member of an object.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CustomResourceSetting {
+    /// The API group (`example.com`).
+    pub group: String,
+    /// The kind (`Widget`).
+    pub kind: String,
+    /// Paths of `PodTemplateSpec`s (`spec.template`, `spec.workers[*].template`).
+    #[serde(default)]
+    pub pod_templates: Vec<String>,
+    /// Paths of `PodSpec`s (`spec.podSpec`).
+    #[serde(default)]
+    pub pod_specs: Vec<String>,
+    /// Paths of containers: objects with `image` and `imagePullPolicy`
+    /// (`spec.steps[*]`, `spec.runner`).
+    #[serde(default)]
+    pub containers: Vec<String>,
+    /// The spec cannot change after creation: an UPDATE is never rejected
+    /// or patched (its Pods are judged).
+    #[serde(default)]
+    pub immutable: bool,
 }
 
 impl Default for Settings {
@@ -39,18 +70,20 @@ impl Default for Settings {
             trusted_registries: Vec::new(),
             exempt_digest_pinned: false,
             short_name_registry: DEFAULT_DOMAIN.to_owned(),
+            custom_resources: Vec::new(),
         }
     }
 }
 
 /// Every setting name, as users write them; docs and UI files are tested against it.
-pub const SETTING_NAMES: [&str; 6] = [
+pub const SETTING_NAMES: [&str; 7] = [
     "mutate",
     "warnOnly",
     "exemptNamespaces",
     "trustedRegistries",
     "exemptDigestPinned",
     "shortNameRegistry",
+    "customResources",
 ];
 
 /// A parsed settings entry, with the text it was written as (the evidence
@@ -71,6 +104,8 @@ pub(crate) struct Rules {
     pub exempt_digest_pinned: bool,
     /// Where short names come from; `None` when they are never trusted.
     pub short_name_registry: Option<String>,
+    /// The custom resources the settings name.
+    pub custom_resources: Vec<CustomResource>,
 }
 
 /// Settings entries that cannot be applied, each named by position and value.
@@ -106,6 +141,7 @@ impl Settings {
                 "shortNameRegistry {registry:?} is not a registry host (a DNS name or [IPv6] literal, with an optional :port; \"\" for none)"
             ));
         }
+        let custom_resources = custom_resources(&self.custom_resources, &mut problems);
         if !problems.is_empty() {
             return Err(SettingsError(problems));
         }
@@ -116,11 +152,21 @@ impl Settings {
             trusted_registries,
             exempt_digest_pinned: self.exempt_digest_pinned,
             short_name_registry: Some(registry.clone()).filter(|r| !r.is_empty()),
+            custom_resources,
         })
     }
 }
 
 impl Rules {
+    /// The custom resource of `group` and `kind`: the settings' own, else
+    /// the one the policy knows.
+    pub(crate) fn custom_resource(&self, group: &str, kind: &str) -> Option<&CustomResource> {
+        self.custom_resources
+            .iter()
+            .find(|resource| resource.is(group, kind))
+            .or_else(|| custom_resource::find_known(group, kind))
+    }
+
     /// The first `exemptNamespaces` entry that matches `namespace`.
     pub(crate) fn exempt_namespace(&self, namespace: &str) -> Option<usize> {
         self.exempt_namespaces
@@ -178,6 +224,42 @@ fn parse_all<T, E: std::fmt::Display>(
             }
         })
         .collect()
+}
+
+/// The `customResources` entries as the decision reads them; every entry
+/// that cannot be applied is a problem, named by position.
+fn custom_resources(settings: &[CustomResourceSetting], problems: &mut Vec<String>) -> Vec<CustomResource> {
+    let mut resources: Vec<CustomResource> = Vec::with_capacity(settings.len());
+    for (index, setting) in settings.iter().enumerate() {
+        let name = format!("customResources[{index}] \"{}/{}\"", setting.group, setting.kind);
+        let mut problem = |what: String| problems.push(format!("{name} {what}"));
+        if let Some(why) = custom_resource::group_problem(&setting.group) {
+            problem(format!("has a group that {why}"));
+        }
+        if let Some(why) = custom_resource::kind_problem(&setting.kind) {
+            problem(format!("has a kind that {why}"));
+        }
+        if crate::vocabulary::WorkloadKind::from_group_kind(&setting.group, &setting.kind).is_some() {
+            problem("is a Kubernetes workload the policy judges already".to_owned());
+        }
+        if resources.iter().any(|r| r.is(&setting.group, &setting.kind)) {
+            problem("is named twice".to_owned());
+        }
+        let named = custom_resource::Named {
+            pod_templates: &setting.pod_templates,
+            pod_specs: &setting.pod_specs,
+            containers: &setting.containers,
+        };
+        let resource = custom_resource::from_setting(
+            &setting.group,
+            &setting.kind,
+            &named,
+            setting.immutable,
+            &mut problem,
+        );
+        resources.push(resource);
+    }
+    resources
 }
 
 impl Validatable for Settings {

@@ -98,23 +98,32 @@ impl EntryList {
     }
 }
 
-/// A field path inside an object: the members leading to its pod spec, then
-/// optionally a list of the pod spec, an index in it and a member of the entry.
+/// Where a field path starts: the members of a built-in kind's pod spec
+/// location, or a custom resource's path as written (`spec.tasks[1].template.spec`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct FieldPath {
-    location: &'static [&'static str],
+pub(crate) enum Location<'p> {
+    Members(&'static [&'static str]),
+    Written(&'p str),
+}
+
+/// A field path inside an object: a location (the members leading to a pod
+/// spec, or a custom resource's container), then optionally a list of the
+/// pod spec, an index in it and a member of the entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FieldPath<'p> {
+    location: Location<'p>,
     list: Option<EntryList>,
     index: Option<usize>,
     member: Option<&'static str>,
 }
 
-impl FieldPath {
+impl<'p> FieldPath<'p> {
     /// The path of the first `depth` members of `location` (`spec.template`;
     /// `object` for none).
-    pub(crate) const fn within(location: &'static [&'static str], depth: usize) -> FieldPath {
+    pub(crate) const fn within(location: &'static [&'static str], depth: usize) -> FieldPath<'p> {
         let (location, _) = location.split_at(depth);
         FieldPath {
-            location,
+            location: Location::Members(location),
             list: None,
             index: None,
             member: None,
@@ -122,7 +131,12 @@ impl FieldPath {
     }
 
     /// A list of the pod spec at `location` (`spec.containers`).
-    pub(crate) const fn list(location: &'static [&'static str], list: EntryList) -> FieldPath {
+    pub(crate) const fn list(location: &'static [&'static str], list: EntryList) -> FieldPath<'p> {
+        FieldPath::list_at(Location::Members(location), list)
+    }
+
+    /// A list of the pod spec at `location`, wherever that is.
+    pub(crate) const fn list_at(location: Location<'p>, list: EntryList) -> FieldPath<'p> {
         FieldPath {
             location,
             list: Some(list),
@@ -131,8 +145,18 @@ impl FieldPath {
         }
     }
 
+    /// The object at `location` itself (a custom resource's container).
+    pub(crate) const fn at_location(location: Location<'p>) -> FieldPath<'p> {
+        FieldPath {
+            location,
+            list: None,
+            index: None,
+            member: None,
+        }
+    }
+
     /// The entry at `index` of this list (`spec.containers[2]`).
-    pub(crate) const fn at(self, index: usize) -> FieldPath {
+    pub(crate) const fn at(self, index: usize) -> FieldPath<'p> {
         FieldPath {
             index: Some(index),
             ..self
@@ -140,7 +164,7 @@ impl FieldPath {
     }
 
     /// A member of this entry (`spec.containers[2].image`).
-    pub(crate) const fn member(self, member: &'static str) -> FieldPath {
+    pub(crate) const fn member(self, member: &'static str) -> FieldPath<'p> {
         FieldPath {
             member: Some(member),
             ..self
@@ -148,15 +172,23 @@ impl FieldPath {
     }
 }
 
-impl fmt::Display for FieldPath {
+impl fmt::Display for FieldPath<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.location.is_empty() && self.list.is_none() {
-            return f.write_str("object");
-        }
         let mut separator = "";
-        for member in self.location {
-            write!(f, "{separator}{member}")?;
-            separator = ".";
+        match self.location {
+            Location::Members([]) | Location::Written("") if self.list.is_none() => {
+                return f.write_str("object");
+            }
+            Location::Members(members) => {
+                for member in members {
+                    write!(f, "{separator}{member}")?;
+                    separator = ".";
+                }
+            }
+            Location::Written(path) => {
+                f.write_str(path)?;
+                separator = if path.is_empty() { "" } else { "." };
+            }
         }
         if let Some(list) = self.list {
             write!(f, "{separator}{}", list.field())?;

@@ -1,38 +1,62 @@
-//! A Pod or workload as the policy sees it, read from the object's JSON text.
+//! A Pod, workload or custom resource as the policy sees it, read from the
+//! object's JSON text.
 
 use std::borrow::Cow;
 
-use crate::manifest::{self, Controller, Head, Metadata};
-use crate::pod_spec::{self, ImageEntry};
+use crate::manifest::{self, Head, Metadata, Owner};
+use crate::pod_spec::{self, Completeness, ImageEntry};
 use crate::pod_template::PodTemplate;
 use crate::read_error::ReadError;
-use crate::vocabulary::{FieldPath, WorkloadKind};
+use crate::vocabulary::{FieldPath, Location, WorkloadKind};
+
+mod custom;
+
+pub(crate) use custom::read as read_custom;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Workload<'a> {
-    pub kind: WorkloadKind,
+    /// Where a built-in kind's one pod spec is (`spec.template.spec`).
+    pub location: &'static [&'static str],
+    /// A custom resource's places, written out (`spec.replicatedJobs[1]
+    /// .template.spec`): each entry names the one that holds it. Empty for a
+    /// built-in kind.
+    pub places: Vec<String>,
     /// `metadata.name`, or `metadata.generateName` followed by `*`.
     pub name: Option<Cow<'a, str>>,
     /// Carries the `kubernetes.io/config.mirror` annotation (kubelet-owned).
     pub mirror: bool,
-    /// The owner reference with `controller: true`, if any.
-    pub controller: Option<Controller<'a>>,
-    /// The pod template; `None` for a Pod.
+    /// An owner reference: the controller's, else the first.
+    pub owner: Option<Owner<'a>>,
+    /// The pod template (a built-in workload's, when an UPDATE read it);
+    /// `None` for a Pod.
     pub template: Option<PodTemplate<'a>>,
+    /// A custom resource's templates, one per place found, in order: what
+    /// an UPDATE compares.
+    pub templates: Vec<PodTemplate<'a>>,
     pub entries: Vec<ImageEntry<'a>>,
 }
 
 impl Workload<'_> {
-    /// `spec.template.spec.containers[0]` and the like.
-    pub(crate) fn entry_path(&self, entry: &ImageEntry<'_>) -> FieldPath {
-        FieldPath::list(self.kind.pod_spec_location(), entry.list).at(entry.index)
+    /// Where `entry`'s path starts.
+    fn location(&self, entry: &ImageEntry<'_>) -> Location<'_> {
+        match self.places.get(usize::from(entry.place)) {
+            Some(place) => Location::Written(place),
+            None => Location::Members(self.location),
+        }
+    }
+
+    /// `spec.template.spec.containers[0]` and the like; a custom
+    /// resource's container, its own path (`spec.steps[2]`).
+    pub(crate) fn entry_path(&self, entry: &ImageEntry<'_>) -> FieldPath<'_> {
+        match entry.whole_place {
+            true => FieldPath::at_location(self.location(entry)),
+            false => FieldPath::list_at(self.location(entry), entry.list).at(entry.index),
+        }
     }
 
     /// `spec.template.spec.containers[0].imagePullPolicy` and the like.
-    pub(crate) fn policy_path(&self, entry: &ImageEntry<'_>) -> FieldPath {
-        FieldPath::list(self.kind.pod_spec_location(), entry.list)
-            .at(entry.index)
-            .member(entry.list.policy_field())
+    pub(crate) fn policy_path(&self, entry: &ImageEntry<'_>) -> FieldPath<'_> {
+        self.entry_path(entry).member(entry.list.policy_field())
     }
 }
 
@@ -41,8 +65,13 @@ impl Workload<'_> {
 pub(crate) fn read(kind: WorkloadKind, text: &str) -> Result<Workload<'_>, ReadError> {
     let location = kind.pod_spec_location();
     let manifest = manifest::read(text, location)?;
-    let entries = pod_spec::read(manifest.pod_spec, location)?;
-    Ok(workload(kind, &manifest.metadata, None, entries))
+    let entries = pod_spec::read(
+        manifest.pod_spec,
+        Location::Members(location),
+        Completeness::Complete,
+        0,
+    )?;
+    Ok(workload(location, &manifest.metadata, None, entries))
 }
 
 /// Reads a workload as far as its pod template, which an UPDATE is decided
@@ -61,23 +90,30 @@ pub(crate) fn template<'a>(head: &Head<'a>) -> PodTemplate<'a> {
 pub(crate) fn read_rest(kind: WorkloadKind, head: Head<'_>) -> Result<Workload<'_>, ReadError> {
     let location = kind.pod_spec_location();
     let spec = manifest::read_template(head.template, location)?;
-    let entries = pod_spec::read(spec, location)?;
+    let entries = pod_spec::read(
+        spec,
+        Location::Members(location),
+        Completeness::Complete,
+        0,
+    )?;
     let template = Some(PodTemplate(head.template));
-    Ok(workload(kind, &head.metadata, template, entries))
+    Ok(workload(location, &head.metadata, template, entries))
 }
 
 fn workload<'a>(
-    kind: WorkloadKind,
+    location: &'static [&'static str],
     metadata: &Metadata<'a>,
     template: Option<PodTemplate<'a>>,
     entries: Vec<ImageEntry<'a>>,
 ) -> Workload<'a> {
     Workload {
-        kind,
+        location,
+        places: Vec::new(),
         name: metadata.display_name(),
         mirror: metadata.is_mirror(),
-        controller: metadata.controller(),
+        owner: metadata.owner(),
         template,
+        templates: Vec::new(),
         entries,
     }
 }

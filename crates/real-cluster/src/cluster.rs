@@ -166,9 +166,13 @@ impl<'a> RealCluster<'a> {
         let by_uid: BTreeMap<&str, &Key> =
             objects.iter().map(|(k, o)| (objects::uid(o), k)).collect();
         for (key, object) in &objects {
+            // The root first seen stays: once an owner is deleted, its
+            // dependents (until the garbage collector removes them) would
+            // read as their own roots.
             let root = root_owner(&objects, &by_uid, key);
             self.roots
-                .insert(objects::uid(object).to_owned(), root.to_string());
+                .entry(objects::uid(object).to_owned())
+                .or_insert_with(|| root.to_string());
         }
         Ok(objects)
     }

@@ -184,7 +184,7 @@ fn workload_edits() -> Weighted {
 
 /// Deletes, time passing, and workloads that name an owner.
 fn lifecycle() -> Weighted {
-    let owned = prop::sample::select(vec![Kind::Deployment, Kind::Job, Kind::ReplicaSet]);
+    let owned = prop::sample::select(vec![Kind::Deployment, Kind::Job, Kind::ReplicaSet, Kind::Pod]);
     vec![
         (
             2,

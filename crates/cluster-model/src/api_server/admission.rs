@@ -36,7 +36,7 @@ impl Cluster<'_> {
             validate_alone: None,
             warned: false,
         };
-        if !self.installed || !write.kind.judged() {
+        if !self.installed {
             return admitted;
         }
         let validate_alone = match self.setup.mode {

@@ -4,8 +4,7 @@
 //! the mutating policy (its RFC 6902 patch applied, then defaulting again),
 //! an optional injector webhook after it, the API server's own validation of
 //! immutable fields, then the validating policy. A rejected write changes
-//! nothing. Before the policy is installed, writes are stored unjudged; so
-//! are, always, the custom resources its rules do not name.
+//! nothing. Before the policy is installed, writes are stored unjudged.
 
 mod admission;
 mod request;
@@ -295,7 +294,7 @@ impl<'b> Cluster<'b> {
             controller_owned: objects::controller_uid(object).is_some(),
             owner_referenced: !objects::owner_uids(object).is_empty(),
             old_spec: old.and_then(|old| old.pointer(pointer).cloned()),
-            after_install: self.installed && kind.judged(),
+            after_install: self.installed,
             actor,
             key,
             operation,

@@ -24,12 +24,11 @@ impl Cluster<'_> {
         }
         // A Job's template is judged when the Job is created; a later change
         // (a suspended Job's scheduling directives) is not vouched for; nor
-        // is a workload that names a controller, which the policy accepts
-        // as written (its Pods are judged).
-        let named_controller = kind != Kind::Pod && objects::controller_uid(&object).is_some();
-        let judged = kind.judged()
-            && !(kind == Kind::Job && operation == Operation::Update)
-            && !named_controller;
+        // is a workload that names an owner, which the policy accepts as
+        // written (its Pods are judged).
+        let named_owner = kind != Kind::Pod && !objects::owner_uids(&object).is_empty();
+        let judged = !(kind == Kind::Job && operation == Operation::Update)
+            && !named_owner;
         let vouched = match actor {
             Actor::User => self.installed && judged,
             Actor::Controller(owner) => self.is_vouched(owner),

@@ -27,7 +27,7 @@ fn changed_entries_comply(event: &WriteEvent, exemptions: bool) -> bool {
 
 /// Mutate mode patches: every non-compliant write that mutate mode (alone or
 /// first in the pair) admits comes back patched, except the documented
-/// cases, which it accepts as they are: a workload that names a controller,
+/// cases, which it accepts as they are: a workload that names an owner,
 /// a Job UPDATE, an UPDATE that leaves the template unchanged, and a Pod
 /// UPDATE (`kubectl debug` too) whose changed entries comply (the others
 /// run already). Mutate mode alone rejects nothing but a Pod UPDATE whose
@@ -50,7 +50,7 @@ pub fn mutate_mode_patches(cluster: &Cluster<'_>) -> Result<(), Breach> {
         if setup.mode == Mode::Mutate && refused_by_a_policy(event) && !unpatchable {
             return Err(breach("mutate mode patches: rejected", event));
         }
-        let excused = (event.controller_owned && kind != Kind::Pod)
+        let excused = (event.owner_referenced && kind != Kind::Pod)
             || (update && (kind == Kind::Job || !event.template_changed))
             || (pod_update && changed_entries_comply(event, setup.exemptions));
         if event.outcome == Outcome::Admitted && !event.sent_complies && !event.patched && !excused

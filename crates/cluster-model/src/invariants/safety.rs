@@ -81,11 +81,11 @@ pub fn stored_compliance(cluster: &Cluster<'_>) -> Result<(), Breach> {
         let Some(spec) = &event.stored_spec else {
             continue;
         };
-        // A person's workload that names a controller is accepted as
-        // written (its Pods are judged): what a forged reference buys.
-        let named_controller = event.controller_owned && event.key.kind != Kind::Pod;
+        // A person's workload that names an owner is accepted as written
+        // (its Pods are judged): what a forged reference buys.
+        let named_owner = event.owner_referenced && event.key.kind != Kind::Pod;
         if event.actor != Actor::User
-            || named_controller
+            || named_owner
             || !event.after_install
             || !event.template_changed
             || !judged_whole

@@ -195,10 +195,25 @@ pub fn sequences() -> Vec<Named> {
             Expect::Made(Pods::Rejected),
         ),
         named(
-            "a person's workload with a non-controlling owner reference is judged as theirs",
+            "a person's workload with a non-controlling owner reference is admitted as written; its Pods are judged",
             plain(Mode::Validate),
             vec![],
             owned_deployment(false),
+            Expect::Made(Pods::Rejected),
+        ),
+        named(
+            "a person's Pod that names an owner is judged all the same",
+            plain(Mode::Validate),
+            vec![],
+            vec![
+                create(Kind::Pod, "nginx:1.25", ALWAYS, false),
+                Action::CreateOwned {
+                    kind: Kind::Pod,
+                    owner: 0,
+                    controller: true,
+                    image: "nginx:1.25",
+                },
+            ],
             Expect::UserRejected,
         ),
         named(

@@ -108,20 +108,27 @@ pub fn sequences() -> Vec<Named> {
             Expect::Made(Pods::Rejected),
         ),
         named(
-            "the pair admits the ReplicaSets of an Argo Rollout and patches its Pods",
+            "the pair patches an Argo Rollout when written: its ReplicaSets and Pods come out compliant",
             Mode::Pair,
             vec![],
             vec![
                 create(Kind::Rollout, "nginx:1.25", IF_NOT_PRESENT, false),
                 set_image("redis:7"),
             ],
-            Expect::Made(Pods::Patched),
+            Expect::Made(Pods::Unpatched),
         ),
         named(
-            "validate mode admits an Argo Rollout's ReplicaSet and judges its Pods",
+            "validate mode refuses a non-compliant Argo Rollout when it is written",
             Mode::Validate,
             vec![],
             made_before(Kind::Rollout),
+            Expect::UserRejected,
+        ),
+        named(
+            "validate mode admits the ReplicaSet an Argo Rollout made before the policy makes again, and judges its Pods",
+            Mode::Validate,
+            made_before(Kind::Rollout),
+            delete_replica_set(),
             Expect::Made(Pods::Rejected),
         ),
         named(
@@ -136,7 +143,15 @@ pub fn sequences() -> Vec<Named> {
             Mode::Mutate,
             vec![],
             vec![
-                create(Kind::KnativeService, "nginx:1.25", IF_NOT_PRESENT, false),
+                create(Kind::Pod, "nginx:1.25", ALWAYS, false),
+                // A Service another object owns is accepted as written: its
+                // operator's Deployment then names IfNotPresent.
+                Action::CreateOwned {
+                    kind: Kind::KnativeService,
+                    owner: 0,
+                    controller: false,
+                    image: "nginx:1.25",
+                },
                 Action::SetEnv {
                     target: 0,
                     value: 7,
@@ -145,14 +160,14 @@ pub fn sequences() -> Vec<Named> {
             Expect::Made(Pods::Patched),
         ),
         named(
-            "the pair and a Knative Service's operator settle on a Service made before the policy",
+            "the pair patches a Knative Service made before the policy when its template changes; what its operator makes complies",
             Mode::Pair,
             made_before(Kind::KnativeService),
             vec![
                 Action::RolloutRestart { target: 0, at: 3 },
                 Action::DeleteReplicaSet { target: 0 },
             ],
-            Expect::Made(Pods::Patched),
+            Expect::Made(Pods::Unpatched),
         ),
         named(
             "validate mode judges the Pod a StatefulSet re-makes below its partition from a revision made before the policy",

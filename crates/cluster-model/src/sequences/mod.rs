@@ -16,8 +16,7 @@ pub const IF_NOT_PRESENT: Option<&str> = Some("IfNotPresent");
 pub const ALWAYS: Option<&str> = Some("Always");
 
 /// The sequence whose operator would fight a patch of the Deployment it owns.
-pub const KNATIVE_IN_MUTATE_MODE: &str =
-    "mutate mode and a Knative Service's operator settle: its Deployment is not patched";
+pub const KNATIVE_IN_MUTATE_MODE: &str = "mutate mode and the operator of a Knative Service another object owns settle: its Deployment is not patched";
 
 /// Every named sequence: the lifecycle ones (what controllers do with what
 /// the policy admitted), then the feedback ones (what a person hears, and

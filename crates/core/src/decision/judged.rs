@@ -8,7 +8,8 @@ use crate::pod_template::PodTemplate;
 use crate::vocabulary::{EntryList, WorkloadKind};
 use crate::workload::Workload;
 
-use super::{Accepted, Operation, Target};
+use super::{Accepted, Kind, Operation, Target};
+use crate::custom_resource::CustomResource;
 
 /// Which entries of the object a request is judged on, or why it is
 /// accepted without judging any.
@@ -40,11 +41,11 @@ impl Judged<'_> {
 }
 
 pub(super) fn judged_entries<'o>(
-    target: Target,
+    target: Target<'_>,
     object: &Workload<'_>,
     old_object: Option<&'o Workload<'_>>,
 ) -> Judged<'o> {
-    if target.kind == WorkloadKind::Pod && object.mirror {
+    if target.kind.is(WorkloadKind::Pod) && object.mirror {
         return Judged::Settled(Accepted::MirrorPod);
     }
     if target.ephemeral_containers {
@@ -58,11 +59,18 @@ pub(super) fn judged_entries<'o>(
         return Judged::All;
     }
     match (target.kind, old_object) {
-        (WorkloadKind::Pod, Some(old)) => {
+        (Kind::Workload(WorkloadKind::Pod), Some(old)) => {
             let judged = Judged::ChangedImages(OldPod::of(old));
             match object.entries.iter().any(|entry| judged.includes(entry)) {
                 true => judged,
                 false => Judged::Settled(Accepted::NoNewImage),
+            }
+        }
+        (Kind::Custom(resource), old) => {
+            let old_templates = old.map(|old| old.templates.as_slice());
+            match settled_by_templates(resource, &object.templates, old_templates) {
+                Some(accepted) => Judged::Settled(accepted),
+                None => Judged::All,
             }
         }
         _ => {
@@ -82,14 +90,28 @@ pub(super) fn judged_entries<'o>(
 /// judged: an unchanged template, or any Job UPDATE. `None` for every other
 /// request, which is judged on its entries.
 pub(crate) fn settled_by_template(
-    target: Target,
+    target: Target<'_>,
     template: Option<&PodTemplate<'_>>,
     old_template: Option<&PodTemplate<'_>>,
 ) -> Option<Accepted> {
     match (template, old_template) {
         _ if !target.updates_workload() => None,
         (Some(new), Some(old)) if new == old => Some(Accepted::TemplateUnchanged),
-        _ if target.kind == WorkloadKind::Job => Some(Accepted::JobUpdate),
+        _ if target.kind.is(WorkloadKind::Job) => Some(Accepted::JobUpdate),
+        _ => None,
+    }
+}
+
+/// A custom resource UPDATE that its templates settle: the same templates
+/// in the same places (nothing to roll out), or a spec that cannot change.
+fn settled_by_templates(
+    resource: &CustomResource,
+    templates: &[PodTemplate<'_>],
+    old_templates: Option<&[PodTemplate<'_>]>,
+) -> Option<Accepted> {
+    match old_templates {
+        Some(old) if old == templates => Some(Accepted::TemplateUnchanged),
+        _ if resource.immutable => Some(Accepted::ImmutableSpec),
         _ => None,
     }
 }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::manifest::Controller;
+use crate::manifest::Owner;
 use crate::pod_template::PodTemplate;
 use crate::request::AdmissionRequest;
 use crate::settings::Settings;
@@ -24,6 +24,9 @@ fn entry(
         image: Cow::Owned(image.to_owned()),
         pull_policy: policy.map(|p| Cow::Owned(p.to_owned())),
         site: EditSite::new(None, None, list.policy_field()),
+        place: 0,
+        whole_place: false,
+        defaults_by_tag: true,
     }
 }
 
@@ -39,11 +42,13 @@ fn container(index: usize, image: &str, policy: Option<&str>) -> ImageEntry<'sta
 
 fn workload(kind: WorkloadKind, entries: Vec<ImageEntry<'static>>) -> Workload<'static> {
     Workload {
-        kind,
+        location: kind.pod_spec_location(),
+        places: Vec::new(),
         name: Some(Cow::Borrowed("w")),
         mirror: false,
-        controller: None,
+        owner: None,
         template: None,
+        templates: Vec::new(),
         entries,
     }
 }
@@ -55,24 +60,24 @@ fn rules(settings: serde_json::Value) -> Rules {
         .unwrap()
 }
 
-fn create(kind: WorkloadKind) -> Target {
+fn create(kind: WorkloadKind) -> Target<'static> {
     Target {
-        kind,
+        kind: Kind::Workload(kind),
         operation: Operation::Create,
         ephemeral_containers: false,
     }
 }
 
-fn update(kind: WorkloadKind) -> Target {
+fn update(kind: WorkloadKind) -> Target<'static> {
     Target {
-        kind,
+        kind: Kind::Workload(kind),
         operation: Operation::Update,
         ephemeral_containers: false,
     }
 }
 
-const EPHEMERAL: Target = Target {
-    kind: WorkloadKind::Pod,
+const EPHEMERAL: Target<'static> = Target {
+    kind: Kind::Workload(WorkloadKind::Pod),
     operation: Operation::Update,
     ephemeral_containers: true,
 };
@@ -532,10 +537,19 @@ fn kubectl_debug_without_old_object_judges_every_ephemeral_container() {
     assert_eq!(verdict(&decision), ("reject", vec![(E, 0)]));
 }
 
-fn owned_by(kind: &'static str, api_version: &'static str) -> Option<Controller<'static>> {
-    Some(Controller {
+fn owned_by(kind: &'static str, api_version: &'static str) -> Option<Owner<'static>> {
+    Some(Owner {
         api_version: Cow::Borrowed(api_version),
         kind: Cow::Borrowed(kind),
+        controller: true,
+    })
+}
+
+/// An owner reference with `controller: false` (the Flink operator's).
+fn owned_not_controlled_by(kind: &'static str, api_version: &'static str) -> Option<Owner<'static>> {
+    owned_by(kind, api_version).map(|owner| Owner {
+        controller: false,
+        ..owner
     })
 }
 
@@ -606,6 +620,18 @@ fn owned_by(kind: &'static str, api_version: &'static str) -> Option<Controller<
     MUTATE,
     "mutate"
 )]
+#[case::flink_owned_deployment_admitted_in_validate_mode(
+    WorkloadKind::Deployment,
+    owned_not_controlled_by("FlinkDeployment", "flink.apache.org/v1beta1"),
+    VALIDATE,
+    "warn"
+)]
+#[case::a_pod_is_judged_whatever_it_names_as_owner(
+    WorkloadKind::Pod,
+    owned_not_controlled_by("FlinkDeployment", "flink.apache.org/v1beta1"),
+    VALIDATE,
+    "reject"
+)]
 #[case::unowned_replicaset_rejected(WorkloadKind::ReplicaSet, None, VALIDATE, "reject")]
 #[case::unowned_replicaset_patched(WorkloadKind::ReplicaSet, None, MUTATE, "mutate")]
 #[case::unowned_replicationcontroller_patched(
@@ -623,12 +649,12 @@ fn owned_by(kind: &'static str, api_version: &'static str) -> Option<Controller<
 )]
 fn controlled_templates(
     #[case] kind: WorkloadKind,
-    #[case] controller: Option<Controller<'static>>,
+    #[case] owner: Option<Owner<'static>>,
     #[case] settings: &str,
     #[case] expected: &str,
 ) {
     let mut object = workload(kind, vec![container(0, "nginx:1.25", Some("IfNotPresent"))]);
-    object.controller = controller;
+    object.owner = owner;
     let settings = serde_json::from_str(settings).unwrap();
     let decision = decide(create(kind), &object, None, &rules(settings));
     assert_eq!(verdict(&decision), (expected, vec![(C, 0)]));
@@ -650,7 +676,7 @@ fn request(json: serde_json::Value) -> String {
     "",
     "CREATE",
     "default",
-    Err(Ignored::NotAWorkload)
+    Err(Ignored::UnknownKind)
 )]
 #[case::deployment_of_another_group(
     "example.com",
@@ -659,7 +685,7 @@ fn request(json: serde_json::Value) -> String {
     "",
     "CREATE",
     "default",
-    Err(Ignored::NotAWorkload)
+    Err(Ignored::UnknownKind)
 )]
 #[case::pod_of_another_group(
     "example.com",
@@ -668,7 +694,30 @@ fn request(json: serde_json::Value) -> String {
     "",
     "CREATE",
     "default",
-    Err(Ignored::NotAWorkload)
+    Err(Ignored::UnknownKind)
+)]
+#[case::a_known_custom_resource("argoproj.io", "v1alpha1", "Rollout", "", "CREATE", "default", Ok(()))]
+#[case::openkruise_statefulset_is_its_own_kind("apps.kruise.io", "v1beta1", "StatefulSet", "", "UPDATE", "default", Ok(()))]
+#[case::a_custom_resource_of_the_settings("example.com", "v1", "Widget", "", "CREATE", "default", Ok(()))]
+#[case::kubernetes_1_20s_ephemeral_containers(
+    "",
+    "v1",
+    "EphemeralContainers",
+    "ephemeralcontainers",
+    "UPDATE",
+    "default",
+    Err(Ignored::UnknownKind)
+)]
+#[case::a_custom_resources_status("argoproj.io", "v1alpha1", "Rollout", "status", "UPDATE", "default", Err(Ignored::SubResource))]
+#[case::an_unknown_kinds_delete("example.com", "v1", "Gadget", "", "DELETE", "default", Err(Ignored::Operation))]
+#[case::an_unknown_kind_in_an_exempt_namespace(
+    "example.com",
+    "v1",
+    "Gadget",
+    "",
+    "CREATE",
+    "kube-system",
+    Err(Ignored::ExemptNamespace(0))
 )]
 #[case::delete("", "v1", "Pod", "", "DELETE", "default", Err(Ignored::Operation))]
 #[case::connect("", "v1", "Pod", "", "CONNECT", "default", Err(Ignored::Operation))]
@@ -751,7 +800,10 @@ fn scope_of_a_request(
         "namespace": namespace,
     }));
     let request: AdmissionRequest<'_> = serde_json::from_str(&text).unwrap();
-    let rules = rules(serde_json::json!({"exemptNamespaces": ["kube-system", "team-*"]}));
+    let rules = rules(serde_json::json!({
+        "exemptNamespaces": ["kube-system", "team-*"],
+        "customResources": [{"group": "example.com", "kind": "Widget", "podTemplates": ["spec.template"]}],
+    }));
     let outcome = match scope(&request.view(), &rules) {
         Scope::Judge(_) => Ok(()),
         Scope::Skip(reason) => Err(reason),

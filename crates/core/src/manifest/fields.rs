@@ -38,19 +38,24 @@ impl<'a> Metadata<'a> {
         matches!(&self.annotations, Some(Object::Is(annotations)) if annotations.mirror.0.is_some())
     }
 
-    /// The owner reference with `controller: true`, as `apiVersion` and `kind`
-    /// (the API server allows at most one). Read from the member's text, as
+    /// An owner reference: the one with `controller: true` (the API server
+    /// allows at most one), else the first. Read from the member's text, as
     /// the API server has validated it; a reference it cannot read is none.
-    pub(crate) fn controller(&self) -> Option<Controller<'a>> {
+    pub(crate) fn owner(&self) -> Option<Owner<'a>> {
         let owners = self.owner_references.0?.get();
         let owners = match owners.starts_with('[') {
             true => json_text::parts(owners, false)?,
             false => return None,
         };
-        owners.into_iter().find_map(|(_, owner)| {
-            let members = owner
+        let mut first = None;
+        for (_, owner) in owners {
+            let Some(members) = owner
                 .starts_with('{')
-                .then(|| json_text::parts(owner, true))??;
+                .then(|| json_text::parts(owner, true))
+                .flatten()
+            else {
+                continue;
+            };
             let member = |name: &str| {
                 members
                     .iter()
@@ -62,19 +67,27 @@ impl<'a> Metadata<'a> {
                     .and_then(json_text::decoded)
                     .unwrap_or_default()
             };
-            (member("controller") == Some("true")).then(|| Controller {
+            let read = Owner {
                 api_version: text("apiVersion"),
                 kind: text("kind"),
-            })
-        })
+                controller: member("controller") == Some("true"),
+            };
+            if read.controller {
+                return Some(read);
+            }
+            first = first.or(Some(read));
+        }
+        first
     }
 }
 
-/// The controller that owns an object (`ownerReferences[*].controller: true`).
+/// An object's owner (`metadata.ownerReferences[*]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Controller<'a> {
+pub(crate) struct Owner<'a> {
     pub api_version: Cow<'a, str>,
     pub kind: Cow<'a, str>,
+    /// `controller: true`: the controller that writes the object.
+    pub controller: bool,
 }
 
 #[derive(Deserialize)]

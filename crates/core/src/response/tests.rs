@@ -9,11 +9,13 @@ use std::borrow::Cow;
 
 fn workload(count: usize) -> Workload<'static> {
     Workload {
-        kind: WorkloadKind::Deployment,
+        location: WorkloadKind::Deployment.pod_spec_location(),
+        places: Vec::new(),
         name: None,
         mirror: false,
-        controller: None,
+        owner: None,
         template: None,
+        templates: Vec::new(),
         entries: (0..count)
             .map(|index| ImageEntry {
                 list: EntryList::Containers,
@@ -22,6 +24,9 @@ fn workload(count: usize) -> Workload<'static> {
                 image: Cow::Borrowed("nginx:1.25"),
                 pull_policy: Some(Cow::Borrowed("IfNotPresent")),
                 site: EditSite::new(None, None, "imagePullPolicy"),
+                place: 0,
+                whole_place: false,
+                defaults_by_tag: true,
             })
             .collect(),
     }

@@ -159,30 +159,31 @@ fn a_templates_metadata_is_not_the_objects(#[case] template_metadata: serde_json
     assert_eq!(workload.name, None);
 }
 
-fn controller_of(metadata: serde_json::Value) -> Option<(String, String)> {
+fn owner_of(metadata: serde_json::Value) -> Option<(String, String, bool)> {
     let object = json!({"metadata": metadata, "spec": {"template": {"spec": {"containers": [{"image": "a:1"}]}}}});
     let text = object.to_string();
     let workload = read(WorkloadKind::ReplicaSet, &text).unwrap();
     workload
-        .controller
-        .map(|c| (c.api_version.into_owned(), c.kind.into_owned()))
+        .owner
+        .map(|o| (o.api_version.into_owned(), o.kind.into_owned(), o.controller))
 }
 
 #[rstest]
-#[case::a_deployment_controls_it(json!({"ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "u", "controller": true, "blockOwnerDeletion": true}]}), Some(("apps/v1", "Deployment")))]
-#[case::the_controller_among_other_owners(json!({"ownerReferences": [{"apiVersion": "v1", "kind": "ConfigMap", "name": "c", "uid": "1"}, {"kind": "DeploymentConfig", "apiVersion": "apps.openshift.io/v1", "controller": true}]}), Some(("apps.openshift.io/v1", "DeploymentConfig")))]
-#[case::an_owner_that_is_not_the_controller(json!({"ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "controller": false}]}), None)]
+#[case::a_deployment_controls_it(json!({"ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "u", "controller": true, "blockOwnerDeletion": true}]}), Some(("apps/v1", "Deployment", true)))]
+#[case::the_controller_among_other_owners(json!({"ownerReferences": [{"apiVersion": "v1", "kind": "ConfigMap", "name": "c", "uid": "1"}, {"kind": "DeploymentConfig", "apiVersion": "apps.openshift.io/v1", "controller": true}]}), Some(("apps.openshift.io/v1", "DeploymentConfig", true)))]
+#[case::an_owner_that_is_not_the_controller(json!({"ownerReferences": [{"apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkDeployment", "controller": false}]}), Some(("flink.apache.org/v1beta1", "FlinkDeployment", false)))]
+#[case::the_first_of_owners_none_controls(json!({"ownerReferences": [{"apiVersion": "v1", "kind": "ConfigMap"}, {"apiVersion": "v1", "kind": "Secret"}]}), Some(("v1", "ConfigMap", false)))]
 #[case::no_owner_references(json!({"name": "x"}), None)]
 #[case::owner_references_of_the_wrong_type(json!({"ownerReferences": {"controller": true}}), None)]
 #[case::an_owner_reference_of_the_wrong_type(json!({"ownerReferences": ["controller", 1, null]}), None)]
-#[case::escaped_kind(json!({"ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deploy\u{0000}ment", "controller": true}]}), Some(("apps/v1", "Deploy\u{0000}ment")))]
-fn reads_the_controller(
+#[case::escaped_kind(json!({"ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deploy\u{0000}ment", "controller": true}]}), Some(("apps/v1", "Deploy\u{0000}ment", true)))]
+fn reads_the_owner(
     #[case] metadata: serde_json::Value,
-    #[case] expected: Option<(&str, &str)>,
+    #[case] expected: Option<(&str, &str, bool)>,
 ) {
     assert_eq!(
-        controller_of(metadata),
-        expected.map(|(a, k)| (a.to_owned(), k.to_owned()))
+        owner_of(metadata),
+        expected.map(|(a, k, c)| (a.to_owned(), k.to_owned(), c))
     );
 }
 
