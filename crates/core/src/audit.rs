@@ -120,8 +120,14 @@ impl Annotations {
     pub(crate) fn unknown_kind(group: &str, kind: &str, rules: &Rules) -> Annotations {
         let mut annotations = Annotations::new("accepted", Reason::UnknownKind, rules);
         let item = match group {
-            "" => fit(&[Piece::Plain(kind), Piece::Fixed(" (core group)")], ITEM_MAX),
-            _ => fit(&[Piece::Plain(group), Piece::Fixed("/"), Piece::Plain(kind)], ITEM_MAX),
+            "" => fit(
+                &[Piece::Plain(kind), Piece::Fixed(" (core group)")],
+                ITEM_MAX,
+            ),
+            _ => fit(
+                &[Piece::Plain(group), Piece::Fixed("/"), Piece::Plain(kind)],
+                ITEM_MAX,
+            ),
         };
         annotations.0.push((UNKNOWN_KIND, item));
         annotations

@@ -1,7 +1,7 @@
 //! The parts of one `validate` call, callable alone for the native benchmarks
 //! (the `bench` feature; never in policy.wasm).
 
-use crate::decision::{self, Operation, Target};
+use crate::decision::{self, Kind, Operation, Target};
 use crate::settings::Settings;
 use crate::vocabulary::WorkloadKind;
 use crate::workload;
@@ -19,11 +19,11 @@ pub fn read(kind: &str, object: &str) -> bool {
 /// under the default settings as a function to call again and again.
 pub fn decide_deployment(object: &str) -> Option<impl Fn() -> bool + '_> {
     let target = Target {
-        kind: WorkloadKind::Deployment,
+        kind: Kind::Workload(WorkloadKind::Deployment),
         operation: Operation::Create,
         ephemeral_containers: false,
     };
-    let deployment = workload::read(target.kind, object).ok()?;
+    let deployment = workload::read(WorkloadKind::Deployment, object).ok()?;
     let rules = Settings::default().rules().ok()?;
     Some(move || {
         let decision = decision::decide(target, &deployment, None, &rules);

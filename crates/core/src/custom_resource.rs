@@ -13,7 +13,7 @@ pub(crate) use known::find as find_known;
 pub(crate) use path::{Step, steps as path_steps};
 
 #[cfg(test)]
-pub(crate) use known::KNOWN;
+pub(crate) use known::all as all_known;
 
 /// What stands at a place of a custom resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,13 +58,19 @@ pub(crate) struct Place {
     pub shape: Shape,
 }
 
+impl Place {
+    pub(crate) fn at(path: Cow<'static, str>, shape: Shape) -> Place {
+        Place { path, shape }
+    }
+}
+
 /// A custom resource, by API group and kind, and where it keeps what makes
 /// Pods.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CustomResource {
     pub group: Cow<'static, str>,
     pub kind: Cow<'static, str>,
-    pub places: Cow<'static, [Place]>,
+    pub places: Vec<Place>,
     /// Its spec cannot change after creation (a JobSet, a TaskRun): an
     /// UPDATE is never rejected or patched, as a Job's is not.
     pub immutable: bool,
@@ -82,7 +88,9 @@ pub(crate) fn group_problem(group: &str) -> Option<&'static str> {
     let label_ok = |label: &str| {
         !label.is_empty()
             && label.len() <= 63
-            && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !label.starts_with('-')
             && !label.ends_with('-')
     };
@@ -134,21 +142,22 @@ pub(crate) fn from_setting(
     ] {
         for (index, path) in paths.iter().enumerate() {
             match path::steps(path) {
-                Ok(_) => places.push(Place {
-                    path: Cow::Owned(path.clone()),
-                    shape,
-                }),
+                Ok(_) => places.push(Place::at(Cow::Owned(path.clone()), shape)),
                 Err(why) => problem(format!("has {list}[{index}] {path:?} that {why}")),
             }
         }
     }
-    if places.is_empty() && named.pod_templates.is_empty() && named.pod_specs.is_empty() && named.containers.is_empty() {
+    if places.is_empty()
+        && named.pod_templates.is_empty()
+        && named.pod_specs.is_empty()
+        && named.containers.is_empty()
+    {
         problem("names no place (podTemplates, podSpecs or containers)".to_owned());
     }
     CustomResource {
         group: Cow::Owned(group.to_owned()),
         kind: Cow::Owned(kind.to_owned()),
-        places: Cow::Owned(places),
+        places,
         immutable,
     }
 }

@@ -7,6 +7,7 @@ use crate::read_error::ReadError;
 use crate::request::{AdmissionRequest, ValidationPayload};
 use crate::response;
 use crate::settings::Rules;
+use crate::vocabulary::WorkloadKind;
 use crate::workload::{self, Workload};
 
 /// The `validate` answer for a raw waPC payload. Every input yields a response:
@@ -22,7 +23,7 @@ pub(crate) fn validate(payload: &[u8]) -> Vec<u8> {
             return response::reject(&message, &none);
         }
     };
-    let rules = match settings.unwrap_or_default().rules() {
+    let mut rules = match settings.unwrap_or_default().rules() {
         Ok(rules) => rules,
         Err(error) => {
             let message = format!("always-pull-images settings are not valid: {error}");
@@ -30,6 +31,9 @@ pub(crate) fn validate(payload: &[u8]) -> Vec<u8> {
         }
     };
     let view = request.view();
+    if WorkloadKind::from_group_kind(view.group, view.kind).is_none() {
+        rules.learn(view.group, view.kind);
+    }
     match decision::scope(&view, &rules) {
         Scope::Judge(target) => judge(target, &request, &rules),
         // Recorded without reading the object.

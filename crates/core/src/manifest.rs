@@ -31,10 +31,7 @@ pub(crate) struct Head<'a> {
 }
 
 /// Reads `text`, an object whose pod spec is at `location`, in one pass.
-pub(crate) fn read<'a>(
-    text: &'a str,
-    location: &'static [&'static str],
-) -> Result<Manifest<'a>, ReadError> {
+pub(crate) fn read<'a>(text: &'a str, location: &[&str]) -> Result<Manifest<'a>, ReadError> {
     let reached = walk(text, location, 0, NO_CAPTURE)?;
     Ok(Manifest {
         metadata: reached.metadata.unwrap_or_default(),
@@ -44,10 +41,7 @@ pub(crate) fn read<'a>(
 
 /// Reads `text` as far as the pod template (the value that holds the pod
 /// spec at `location`), keeping the template as text.
-pub(crate) fn read_head<'a>(
-    text: &'a str,
-    location: &'static [&'static str],
-) -> Result<Head<'a>, ReadError> {
+pub(crate) fn read_head<'a>(text: &'a str, location: &[&str]) -> Result<Head<'a>, ReadError> {
     let template_depth = location.len().saturating_sub(1);
     let reached = walk(text, location, 0, template_depth)?;
     Ok(Head {
@@ -56,10 +50,17 @@ pub(crate) fn read_head<'a>(
     })
 }
 
+/// Reads the pod spec `spec`, wherever it stands (a custom resource's).
+/// Its errors name paths from the pod spec (`containers[0].image`).
+pub(crate) fn read_pod_spec(spec: &str) -> Result<PodSpecFields<'_>, ReadError> {
+    let reached = walk(spec, &[], 0, NO_CAPTURE)?;
+    reached.pod_spec.ok_or(ReadError::Missing(String::new()))
+}
+
 /// Reads the pod spec of a template that [`read_head`] kept.
 pub(crate) fn read_template<'a>(
     template: &'a RawValue,
-    location: &'static [&'static str],
+    location: &[&str],
 ) -> Result<PodSpecFields<'a>, ReadError> {
     let depth = location.len().saturating_sub(1);
     let reached = walk(template.get(), location, depth, NO_CAPTURE)?;
@@ -68,13 +69,13 @@ pub(crate) fn read_template<'a>(
 
 /// What a walk that found nothing at `location[..depth]` reports (the walk
 /// itself names a missing member; this is only its fallback).
-fn missing(location: &'static [&'static str], depth: usize) -> ReadError {
+fn missing(location: &[&str], depth: usize) -> ReadError {
     ReadError::missing(FieldPath::within(location, depth))
 }
 
 fn walk<'a>(
     text: &'a str,
-    location: &'static [&'static str],
+    location: &[&str],
     depth: usize,
     capture_at: usize,
 ) -> Result<Reached<'a>, ReadError> {
@@ -105,15 +106,15 @@ struct Reached<'a> {
 const NO_CAPTURE: usize = usize::MAX;
 
 /// The value at `location[..depth]`: the object itself at depth 0.
-struct Walk {
-    location: &'static [&'static str],
+struct Walk<'l> {
+    location: &'l [&'l str],
     depth: usize,
     /// The depth whose value is kept as text instead of walked into.
     capture_at: usize,
 }
 
-impl Walk {
-    fn path(&self) -> FieldPath<'static> {
+impl Walk<'_> {
+    fn path(&self) -> FieldPath<'_> {
         FieldPath::within(self.location, self.depth)
     }
 
@@ -122,7 +123,7 @@ impl Walk {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Walk {
+impl<'de> DeserializeSeed<'de> for Walk<'_> {
     type Value = Found<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Found<'de>, D::Error> {
@@ -156,7 +157,7 @@ impl<'de> DeserializeSeed<'de> for Walk {
     }
 }
 
-impl<'de> Visitor<'de> for Walk {
+impl<'de> Visitor<'de> for Walk<'_> {
     type Value = Found<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -172,7 +173,9 @@ impl<'de> Visitor<'de> for Walk {
         let mut inner: Option<Found<'de>> = None;
         while let Some(key) = map.next_key_seed(KeyOf { next, top_level })? {
             match key {
-                Key::Next if inner.is_some() => return Err(de::Error::duplicate_field(next)),
+                Key::Next if inner.is_some() => {
+                    return Err(de::Error::custom(format_args!("duplicate field `{next}`")));
+                }
                 Key::Next => {
                     let walk = Walk {
                         location: self.location,
@@ -249,12 +252,12 @@ enum Key {
     Other,
 }
 
-struct KeyOf {
-    next: &'static str,
+struct KeyOf<'l> {
+    next: &'l str,
     top_level: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for KeyOf {
+impl<'de> DeserializeSeed<'de> for KeyOf<'_> {
     type Value = Key;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
@@ -262,7 +265,7 @@ impl<'de> DeserializeSeed<'de> for KeyOf {
     }
 }
 
-impl<'de> Visitor<'de> for KeyOf {
+impl<'de> Visitor<'de> for KeyOf<'_> {
     type Value = Key;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

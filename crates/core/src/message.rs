@@ -112,7 +112,11 @@ pub(crate) fn unknown_kind(subject: &Subject<'_>, group: &str) -> String {
     pieces.push(Piece::Fixed("always-pull-images does not know "));
     match group {
         "" => pieces.extend([Piece::Plain(subject.kind), Piece::Fixed(" (core group)")]),
-        _ => pieces.extend([Piece::Plain(group), Piece::Fixed("/"), Piece::Plain(subject.kind)]),
+        _ => pieces.extend([
+            Piece::Plain(group),
+            Piece::Fixed("/"),
+            Piece::Plain(subject.kind),
+        ]),
     }
     pieces.push(Piece::Fixed(" and did not read it: name its pod templates in the customResources setting, or take it out of the policy's rules"));
     fit(&pieces, WARNING_MAX)

@@ -152,7 +152,11 @@ impl<'a> Entries<'a> {
     }
 
     /// The entry's image: required in a complete pod spec, else optional.
-    fn image<'m>(&self, member: Member<'m>, path: FieldPath<'_>) -> Result<Option<Cow<'m, str>>, ReadError> {
+    fn image<'m>(
+        &self,
+        member: Member<'m>,
+        path: FieldPath<'_>,
+    ) -> Result<Option<Cow<'m, str>>, ReadError> {
         match self.completeness {
             Completeness::Complete => required_string(member, path).map(Some),
             Completeness::Partial => string_at(member, path),
@@ -206,7 +210,10 @@ fn object_at<T>(value: Object<T>, path: FieldPath<'_>) -> Result<T, ReadError> {
 }
 
 /// A string, or none when absent or `null`.
-fn string_at<'m>(member: Member<'m>, path: FieldPath<'_>) -> Result<Option<Cow<'m, str>>, ReadError> {
+fn string_at<'m>(
+    member: Member<'m>,
+    path: FieldPath<'_>,
+) -> Result<Option<Cow<'m, str>>, ReadError> {
     match member.scalar() {
         Scalar::Str(value) => Ok(Some(value)),
         Scalar::Absent | Scalar::Null => Ok(None),

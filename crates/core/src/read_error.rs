@@ -23,6 +23,30 @@ pub(crate) enum ReadError {
 }
 
 impl ReadError {
+    /// The error of a part read on its own (a custom resource's pod spec),
+    /// its path put under `at`, where the part stands.
+    pub(crate) fn under(self, at: &str) -> ReadError {
+        let join = |path: String| match (path.as_str(), at) {
+            ("object" | "", _) => at.to_owned(),
+            (_, "") => path,
+            _ => format!("{at}.{path}"),
+        };
+        match self {
+            ReadError::Missing(path) => ReadError::Missing(join(path)),
+            ReadError::NoContainers(path) => ReadError::NoContainers(join(path)),
+            ReadError::WrongType {
+                path,
+                found,
+                expected,
+            } => ReadError::WrongType {
+                path: join(path),
+                found,
+                expected,
+            },
+            other => other,
+        }
+    }
+
     pub(crate) fn missing(path: FieldPath<'_>) -> ReadError {
         ReadError::Missing(path.to_string())
     }
@@ -31,7 +55,11 @@ impl ReadError {
         ReadError::NoContainers(path.to_string())
     }
 
-    pub(crate) fn wrong_type(path: FieldPath<'_>, found: JsonType, expected: JsonType) -> ReadError {
+    pub(crate) fn wrong_type(
+        path: FieldPath<'_>,
+        found: JsonType,
+        expected: JsonType,
+    ) -> ReadError {
         ReadError::WrongType {
             path: path.to_string(),
             found,

@@ -1,6 +1,7 @@
 //! The policy settings, as users write them and as the policy applies them.
 
 use kubewarden_policy_sdk::settings::Validatable;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::custom_resource::{self, CustomResource};
@@ -38,27 +39,73 @@ pub struct Settings {
 /// Where a custom resource keeps what makes Pods, as the `customResources`
 /// setting names it: paths of member names separated by `.`, `[*]` after a
 /// name for every item of a list, `*` for every member of an object.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Serialize, Debug, Clone, PartialEq, Eq, Default)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomResourceSetting {
     /// The API group (`example.com`).
     pub group: String,
     /// The kind (`Widget`).
     pub kind: String,
     /// Paths of `PodTemplateSpec`s (`spec.template`, `spec.workers[*].template`).
-    #[serde(default)]
     pub pod_templates: Vec<String>,
     /// Paths of `PodSpec`s (`spec.podSpec`).
-    #[serde(default)]
     pub pod_specs: Vec<String>,
     /// Paths of containers: objects with `image` and `imagePullPolicy`
     /// (`spec.steps[*]`, `spec.runner`).
-    #[serde(default)]
     pub containers: Vec<String>,
     /// The spec cannot change after creation: an UPDATE is never rejected
     /// or patched (its Pods are judged).
-    #[serde(default)]
     pub immutable: bool,
+}
+
+/// The members of a `customResources` entry.
+const CUSTOM_RESOURCE_FIELDS: &[&str] = &[
+    "group",
+    "kind",
+    "podTemplates",
+    "podSpecs",
+    "containers",
+    "immutable",
+];
+
+/// Read as an object only (a derived reader also takes a list, in more
+/// bytes of policy.wasm): unknown members and a missing group or kind are
+/// refused by name, as for every other setting.
+impl<'de> Deserialize<'de> for CustomResourceSetting {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(CustomResourceVisitor)
+    }
+}
+
+struct CustomResourceVisitor;
+
+impl<'de> Visitor<'de> for CustomResourceVisitor {
+    type Value = CustomResourceSetting;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a custom resource: group, kind, and the paths of its places")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut setting = CustomResourceSetting::default();
+        let (mut group, mut kind) = (false, false);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "group" => (setting.group, group) = (map.next_value()?, true),
+                "kind" => (setting.kind, kind) = (map.next_value()?, true),
+                "podTemplates" => setting.pod_templates = map.next_value()?,
+                "podSpecs" => setting.pod_specs = map.next_value()?,
+                "containers" => setting.containers = map.next_value()?,
+                "immutable" => setting.immutable = map.next_value()?,
+                other => return Err(de::Error::unknown_field(other, CUSTOM_RESOURCE_FIELDS)),
+            }
+        }
+        match (group, kind) {
+            (false, _) => Err(de::Error::missing_field("group")),
+            (_, false) => Err(de::Error::missing_field("kind")),
+            _ => Ok(setting),
+        }
+    }
 }
 
 impl Default for Settings {
@@ -158,13 +205,23 @@ impl Settings {
 }
 
 impl Rules {
-    /// The custom resource of `group` and `kind`: the settings' own, else
-    /// the one the policy knows.
+    /// The custom resource of `group` and `kind` the settings name, or that
+    /// the policy knows and [`Rules::learn`] added.
     pub(crate) fn custom_resource(&self, group: &str, kind: &str) -> Option<&CustomResource> {
         self.custom_resources
             .iter()
             .find(|resource| resource.is(group, kind))
-            .or_else(|| custom_resource::find_known(group, kind))
+    }
+
+    /// Adds what the policy knows of `group` and `kind`, unless the settings
+    /// name it: called once a request, for a kind that is no Kubernetes
+    /// workload, so that the table is read only for such requests.
+    pub(crate) fn learn(&mut self, group: &str, kind: &str) {
+        if self.custom_resource(group, kind).is_none()
+            && let Some(known) = custom_resource::find_known(group, kind)
+        {
+            self.custom_resources.push(known);
+        }
     }
 
     /// The first `exemptNamespaces` entry that matches `namespace`.
@@ -228,21 +285,28 @@ fn parse_all<T, E: std::fmt::Display>(
 
 /// The `customResources` entries as the decision reads them; every entry
 /// that cannot be applied is a problem, named by position.
-fn custom_resources(settings: &[CustomResourceSetting], problems: &mut Vec<String>) -> Vec<CustomResource> {
+fn custom_resources(
+    settings: &[CustomResourceSetting],
+    problems: &mut Vec<String>,
+) -> Vec<CustomResource> {
     let mut resources: Vec<CustomResource> = Vec::with_capacity(settings.len());
     for (index, setting) in settings.iter().enumerate() {
-        let name = format!("customResources[{index}] \"{}/{}\"", setting.group, setting.kind);
+        let name = format!(
+            "customResources[{index}] \"{}/{}\"",
+            setting.group, setting.kind
+        );
         let mut problem = |what: String| problems.push(format!("{name} {what}"));
-        if let Some(why) = custom_resource::group_problem(&setting.group) {
-            problem(format!("has a group that {why}"));
+        // A Kubernetes workload's group has no dot: it is refused here too.
+        let why = custom_resource::group_problem(&setting.group)
+            .map(|why| ("group", why))
+            .or_else(|| custom_resource::kind_problem(&setting.kind).map(|why| ("kind", why)));
+        if let Some((what, why)) = why {
+            problem(format!("has a {what} that {why}"));
         }
-        if let Some(why) = custom_resource::kind_problem(&setting.kind) {
-            problem(format!("has a kind that {why}"));
-        }
-        if crate::vocabulary::WorkloadKind::from_group_kind(&setting.group, &setting.kind).is_some() {
-            problem("is a Kubernetes workload the policy judges already".to_owned());
-        }
-        if resources.iter().any(|r| r.is(&setting.group, &setting.kind)) {
+        if resources
+            .iter()
+            .any(|r| r.is(&setting.group, &setting.kind))
+        {
             problem("is named twice".to_owned());
         }
         let named = custom_resource::Named {

@@ -102,7 +102,7 @@ impl EntryList {
 /// location, or a custom resource's path as written (`spec.tasks[1].template.spec`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Location<'p> {
-    Members(&'static [&'static str]),
+    Members(&'p [&'p str]),
     Written(&'p str),
 }
 
@@ -120,7 +120,7 @@ pub(crate) struct FieldPath<'p> {
 impl<'p> FieldPath<'p> {
     /// The path of the first `depth` members of `location` (`spec.template`;
     /// `object` for none).
-    pub(crate) const fn within(location: &'static [&'static str], depth: usize) -> FieldPath<'p> {
+    pub(crate) const fn within(location: &'p [&'p str], depth: usize) -> FieldPath<'p> {
         let (location, _) = location.split_at(depth);
         FieldPath {
             location: Location::Members(location),
@@ -131,7 +131,8 @@ impl<'p> FieldPath<'p> {
     }
 
     /// A list of the pod spec at `location` (`spec.containers`).
-    pub(crate) const fn list(location: &'static [&'static str], list: EntryList) -> FieldPath<'p> {
+    #[cfg(test)]
+    pub(crate) const fn list(location: &'p [&'p str], list: EntryList) -> FieldPath<'p> {
         FieldPath::list_at(Location::Members(location), list)
     }
 

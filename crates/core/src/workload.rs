@@ -90,12 +90,7 @@ pub(crate) fn template<'a>(head: &Head<'a>) -> PodTemplate<'a> {
 pub(crate) fn read_rest(kind: WorkloadKind, head: Head<'_>) -> Result<Workload<'_>, ReadError> {
     let location = kind.pod_spec_location();
     let spec = manifest::read_template(head.template, location)?;
-    let entries = pod_spec::read(
-        spec,
-        Location::Members(location),
-        Completeness::Complete,
-        0,
-    )?;
+    let entries = pod_spec::read(spec, Location::Members(location), Completeness::Complete, 0)?;
     let template = Some(PodTemplate(head.template));
     Ok(workload(location, &head.metadata, template, entries))
 }

@@ -184,7 +184,12 @@ fn workload_edits() -> Weighted {
 
 /// Deletes, time passing, and workloads that name an owner.
 fn lifecycle() -> Weighted {
-    let owned = prop::sample::select(vec![Kind::Deployment, Kind::Job, Kind::ReplicaSet, Kind::Pod]);
+    let owned = prop::sample::select(vec![
+        Kind::Deployment,
+        Kind::Job,
+        Kind::ReplicaSet,
+        Kind::Pod,
+    ]);
     vec![
         (
             2,

@@ -27,8 +27,8 @@ impl Cluster<'_> {
         // is a workload that names an owner, which the policy accepts as
         // written (its Pods are judged).
         let named_owner = kind != Kind::Pod && !objects::owner_uids(&object).is_empty();
-        let judged = !(kind == Kind::Job && operation == Operation::Update)
-            && !named_owner;
+        let job_update = kind == Kind::Job && operation == Operation::Update;
+        let judged = !job_update && !named_owner;
         let vouched = match actor {
             Actor::User => self.installed && judged,
             Actor::Controller(owner) => self.is_vouched(owner),

@@ -1,112 +1,126 @@
-//! The custom resources the policy knows: one row each, its places read
-//! from the project's own type definitions (the file each row cites, in the
-//! project's repository). A `customResources` setting of the same group and
-//! kind replaces a row.
+//! The custom resources the policy knows: a line `@group`, then one line
+//! for each of its kinds, `Kind` (`Kind!` when its spec is immutable) and
+//! its places, each `<shape>:<path>`, read from the project's own type definitions (the file
+//! each line cites, in the project's repository). A `customResources`
+//! setting of the same group and kind replaces a line.
+//!
+//! Shapes: `t` a pod template, `s` a pod spec, `c` a container, `d` a
+//! container whose unset pull policy its operator makes `IfNotPresent`, `w`
+//! an Argo workflow spec and `k` a Tekton task spec (each stands for the
+//! places it holds). Text, not a table of structs: a few kilobytes less of
+//! policy.wasm, read only for a request of a kind the policy does not own.
 
 use std::borrow::Cow;
 
 use super::{CustomResource, Place, Shape, Unset};
 
-const fn place(path: &'static str, shape: Shape) -> Place {
-    Place {
-        path: Cow::Borrowed(path),
-        shape,
-    }
-}
+static KNOWN: &str = concat!(
+    // argoproj/argo-rollouts pkg/apis/rollouts/v1alpha1/types.go (`RolloutSpec.Template`;
+    // a `workloadRef` leaves it empty: nothing of the Rollout is judged, its Pods are),
+    // experiment_types.go (`TemplateSpec.Template`), analysis_types.go (`JobMetric.Spec`).
+    "@argoproj.io\n",
+    "Rollout t:spec.template\n",
+    "Experiment t:spec.templates[*].template\n",
+    "AnalysisTemplate t:spec.metrics[*].provider.job.spec.template\n",
+    "ClusterAnalysisTemplate t:spec.metrics[*].provider.job.spec.template\n",
+    "AnalysisRun t:spec.metrics[*].provider.job.spec.template\n",
+    // argoproj/argo-workflows pkg/apis/workflow/v1alpha1/workflow_types.go
+    // (`WorkflowSpec`, `Template`), cron_workflow_types.go (`CronWorkflowSpec.WorkflowSpec`).
+    "Workflow w:spec\n",
+    "WorkflowTemplate w:spec\n",
+    "ClusterWorkflowTemplate w:spec\n",
+    "CronWorkflow w:spec.workflowSpec\n",
+    // knative/serving pkg/apis/serving/v1: a RevisionTemplateSpec (a change
+    // of its metadata too makes a Revision) whose spec inlines a PodSpec;
+    // revision_validation.go (a Revision's spec is immutable).
+    "@serving.knative.dev\n",
+    "Service t:spec.template\n",
+    "Configuration t:spec.template\n",
+    "Revision! s:spec\n",
+    // kedacore/keda apis/keda/v1alpha1/scaledjob_types.go (`JobTargetRef`, a JobSpec).
+    "@keda.sh\n",
+    "ScaledJob t:spec.jobTargetRef.template\n",
+    // kubernetes-sigs/jobset api/jobset/v1alpha2/jobset_types.go; its webhook
+    // refuses template changes (pkg/webhooks/jobset_webhook.go).
+    "@jobset.x-k8s.io\n",
+    "JobSet! t:spec.replicatedJobs[*].template.spec.template\n",
+    // kubernetes-sigs/lws api/leaderworkerset/v1/leaderworkerset_types.go.
+    "@leaderworkerset.x-k8s.io\n",
+    "LeaderWorkerSet t:spec.leaderWorkerTemplate.leaderTemplate t:spec.leaderWorkerTemplate.workerTemplate\n",
+    // openkruise/kruise apis/apps/v1alpha1 and v1beta1 (`*_types.go`); its
+    // webhook refuses an AdvancedCronJob's template changes.
+    "@apps.kruise.io\n",
+    "CloneSet t:spec.template\n",
+    "StatefulSet t:spec.template\n",
+    "DaemonSet t:spec.template\n",
+    "BroadcastJob t:spec.template\n",
+    "AdvancedCronJob! t:spec.template.jobTemplate.spec.template t:spec.template.broadcastJobTemplate.spec.template\n",
+    "UnitedDeployment t:spec.template.statefulSetTemplate.spec.template t:spec.template.advancedStatefulSetTemplate.spec.template t:spec.template.cloneSetTemplate.spec.template t:spec.template.deploymentTemplate.spec.template\n",
+    "SidecarSet c:spec.containers[*] c:spec.initContainers[*]\n",
+    // kubeflow/trainer v1 pkg/apis/kubeflow.org/v1 (`*ReplicaSpecs`, maps
+    // keyed by replica type); kubeflow/mpi-operator pkg/apis/kubeflow/v2beta1/types.go.
+    "@kubeflow.org\n",
+    "TFJob t:spec.tfReplicaSpecs.*.template\n",
+    "PyTorchJob t:spec.pytorchReplicaSpecs.*.template\n",
+    "MXJob t:spec.mxReplicaSpecs.*.template\n",
+    "XGBoostJob t:spec.xgbReplicaSpecs.*.template\n",
+    "PaddleJob t:spec.paddleReplicaSpecs.*.template\n",
+    "JAXJob t:spec.jaxReplicaSpecs.*.template\n",
+    "MPIJob t:spec.mpiReplicaSpecs.*.template\n",
+    // kubeflow/trainer v2 pkg/apis/trainer/v1alpha1: a TrainJob names no
+    // pull policy (its runtime's template does), and its trainer is immutable.
+    "@trainer.kubeflow.org\n",
+    "TrainJob!\n",
+    "TrainingRuntime t:spec.template.spec.replicatedJobs[*].template.spec.template\n",
+    "ClusterTrainingRuntime t:spec.template.spec.replicatedJobs[*].template.spec.template\n",
+    // ray-project/kuberay ray-operator/apis/ray/v1 (raycluster_types.go,
+    // rayjob_types.go, rayservice_types.go): the autoscaler's unset policy is IfNotPresent.
+    "@ray.io\n",
+    "RayCluster t:spec.headGroupSpec.template t:spec.workerGroupSpecs[*].template d:spec.autoscalerOptions\n",
+    "RayJob t:spec.rayClusterSpec.headGroupSpec.template t:spec.rayClusterSpec.workerGroupSpecs[*].template d:spec.rayClusterSpec.autoscalerOptions t:spec.submitterPodTemplate\n",
+    "RayService t:spec.rayClusterConfig.headGroupSpec.template t:spec.rayClusterConfig.workerGroupSpecs[*].template d:spec.rayClusterConfig.autoscalerOptions\n",
+    // volcano-sh/apis pkg/apis/batch/v1alpha1/job.go; its webhook allows only
+    // replicas, minAvailable and priorityClassName to change.
+    "@batch.volcano.sh\n",
+    "Job! t:spec.tasks[*].template\n",
+    // tektoncd/pipeline pkg/apis/pipeline/v1 (container_types.go, task_types.go,
+    // pipeline_types.go); a run's spec is immutable (taskrun_validation.go,
+    // pipelinerun_validation.go).
+    "@tekton.dev\n",
+    "Task k:spec\n",
+    "TaskRun! k:spec.taskSpec\n",
+    "Pipeline k:spec.tasks[*].taskSpec k:spec.finally[*].taskSpec\n",
+    "PipelineRun! k:spec.pipelineSpec.tasks[*].taskSpec k:spec.pipelineSpec.finally[*].taskSpec\n",
+    // apache/flink-kubernetes-operator FlinkDeploymentSpec.java: its
+    // `imagePullPolicy` (IfNotPresent when unset) is the main container's.
+    "@flink.apache.org\n",
+    "FlinkDeployment d:spec t:spec.podTemplate t:spec.jobManager.podTemplate t:spec.taskManager.podTemplate\n",
+    // kubeflow/spark-operator api/v1beta2/sparkapplication_types.go and
+    // scheduledsparkapplication_types.go.
+    "@sparkoperator.k8s.io\n",
+    "SparkApplication d:spec t:spec.driver.template t:spec.executor.template c:spec.driver.sidecars[*] c:spec.driver.initContainers[*] c:spec.executor.sidecars[*] c:spec.executor.initContainers[*]\n",
+    "ScheduledSparkApplication d:spec.template t:spec.template.driver.template t:spec.template.executor.template c:spec.template.driver.sidecars[*] c:spec.template.driver.initContainers[*] c:spec.template.executor.sidecars[*] c:spec.template.executor.initContainers[*]\n",
+);
 
-const fn template(path: &'static str) -> Place {
-    place(path, Shape::PodTemplate)
-}
+/// Where an Argo Workflows template keeps containers (`Template`): its
+/// container, script, container set, init containers and sidecars.
+const ARGO_TEMPLATE: [&str; 5] = [
+    ".container",
+    ".script",
+    ".containerSet.containers[*]",
+    ".initContainers[*]",
+    ".sidecars[*]",
+];
 
-const fn pod_spec(path: &'static str) -> Place {
-    place(path, Shape::PodSpec)
-}
-
-const fn container(path: &'static str) -> Place {
-    place(path, Shape::CONTAINER)
-}
-
-/// A container whose unset policy its operator makes `IfNotPresent`.
-const fn operator_defaulted(path: &'static str) -> Place {
-    place(
-        path,
-        Shape::Container {
-            inherits: None,
-            unset: Unset::IfNotPresent,
-        },
-    )
-}
-
-const fn row(
-    group: &'static str,
-    kind: &'static str,
-    places: &'static [Place],
-    immutable: bool,
-) -> CustomResource {
-    CustomResource {
-        group: Cow::Borrowed(group),
-        kind: Cow::Borrowed(kind),
-        places: Cow::Borrowed(places),
-        immutable,
-    }
-}
-
-/// A workflow spec at `$s` (workflow_types.go, `WorkflowSpec` and
-/// `Template`): each template's container, script, container set, init
-/// containers and sidecars, for its templates, the inline templates of their
-/// steps and DAG tasks (one level deep), and its `templateDefaults`.
-macro_rules! argo_workflow_spec {
-    ($s:literal) => {
-        [
-            container(concat!($s, ".templates[*].container")),
-            container(concat!($s, ".templates[*].script")),
-            container(concat!($s, ".templates[*].containerSet.containers[*]")),
-            container(concat!($s, ".templates[*].initContainers[*]")),
-            container(concat!($s, ".templates[*].sidecars[*]")),
-            container(concat!($s, ".templates[*].steps[*][*].inline.container")),
-            container(concat!($s, ".templates[*].steps[*][*].inline.script")),
-            container(concat!($s, ".templates[*].steps[*][*].inline.containerSet.containers[*]")),
-            container(concat!($s, ".templates[*].steps[*][*].inline.initContainers[*]")),
-            container(concat!($s, ".templates[*].steps[*][*].inline.sidecars[*]")),
-            container(concat!($s, ".templates[*].dag.tasks[*].inline.container")),
-            container(concat!($s, ".templates[*].dag.tasks[*].inline.script")),
-            container(concat!($s, ".templates[*].dag.tasks[*].inline.containerSet.containers[*]")),
-            container(concat!($s, ".templates[*].dag.tasks[*].inline.initContainers[*]")),
-            container(concat!($s, ".templates[*].dag.tasks[*].inline.sidecars[*]")),
-            container(concat!($s, ".templateDefaults.container")),
-            container(concat!($s, ".templateDefaults.script")),
-            container(concat!($s, ".templateDefaults.containerSet.containers[*]")),
-            container(concat!($s, ".templateDefaults.initContainers[*]")),
-            container(concat!($s, ".templateDefaults.sidecars[*]")),
-        ]
-    };
-}
-
-/// A Tekton task spec at `$t` (pipeline/v1 `TaskSpec`): its steps (whose
-/// unset policy is their `stepTemplate`'s), sidecars and step template.
-macro_rules! tekton_task {
-    ($t:literal) => {
-        [
-            place(concat!($t, ".steps[*]"), STEP),
-            container(concat!($t, ".sidecars[*]")),
-            container(concat!($t, ".stepTemplate")),
-        ]
-    };
-}
-
-/// Two task specs' places (a Pipeline's tasks and its `finally` tasks).
-macro_rules! tekton_tasks {
-    ($a:literal, $b:literal) => {
-        [
-            place(concat!($a, ".steps[*]"), STEP),
-            container(concat!($a, ".sidecars[*]")),
-            container(concat!($a, ".stepTemplate")),
-            place(concat!($b, ".steps[*]"), STEP),
-            container(concat!($b, ".sidecars[*]")),
-            container(concat!($b, ".stepTemplate")),
-        ]
-    };
-}
+/// The templates of a workflow spec: each of its templates, the inline
+/// templates of their steps and DAG tasks (one level deep), and its
+/// `templateDefaults`.
+const ARGO_TEMPLATES: [&str; 4] = [
+    ".templates[*]",
+    ".templates[*].steps[*][*].inline",
+    ".templates[*].dag.tasks[*].inline",
+    ".templateDefaults",
+];
 
 /// A Tekton step: its unset policy is its task's `stepTemplate`'s.
 const STEP: Shape = Shape::Container {
@@ -114,159 +128,144 @@ const STEP: Shape = Shape::Container {
     unset: Unset::ByTag,
 };
 
-/// A Spark application spec at `$s`: its image (IfNotPresent when unset),
-/// the driver's and executors' pod templates, sidecars and init containers.
-macro_rules! spark {
-    ($s:literal) => {
-        [
-            operator_defaulted($s),
-            template(concat!($s, ".driver.template")),
-            template(concat!($s, ".executor.template")),
-            container(concat!($s, ".driver.sidecars[*]")),
-            container(concat!($s, ".driver.initContainers[*]")),
-            container(concat!($s, ".executor.sidecars[*]")),
-            container(concat!($s, ".executor.initContainers[*]")),
-        ]
-    };
+/// The known custom resource of `group` and `kind`.
+pub(crate) fn find(group: &str, kind: &str) -> Option<CustomResource> {
+    let (line_group, line) = lines().find(|(g, line)| *g == group && kind_of(line).0 == kind)?;
+    let mut words = line.split(' ');
+    let (line_kind, immutable) = kind_of(words.next()?);
+    let mut all = Vec::new();
+    for word in words {
+        all.append(&mut places(word));
+    }
+    Some(CustomResource {
+        group: Cow::Borrowed(line_group),
+        kind: Cow::Borrowed(line_kind),
+        places: all,
+        immutable,
+    })
 }
 
-static ARGO_WORKFLOW: [Place; 20] = argo_workflow_spec!("spec");
-static ARGO_CRON_WORKFLOW: [Place; 20] = argo_workflow_spec!("spec.workflowSpec");
-static TEKTON_TASK: [Place; 3] = tekton_task!("spec");
-static TEKTON_TASK_RUN: [Place; 3] = tekton_task!("spec.taskSpec");
-static TEKTON_PIPELINE: [Place; 6] = tekton_tasks!("spec.tasks[*].taskSpec", "spec.finally[*].taskSpec");
-static TEKTON_PIPELINE_RUN: [Place; 6] = tekton_tasks!(
-    "spec.pipelineSpec.tasks[*].taskSpec",
-    "spec.pipelineSpec.finally[*].taskSpec"
-);
-// A RevisionTemplateSpec: a change of its metadata too makes a new Revision.
-static KNATIVE: [Place; 1] = [template("spec.template")];
-static ROLLOUT_ANALYSIS: [Place; 1] = [template("spec.metrics[*].provider.job.spec.template")];
-static KRUISE: [Place; 1] = [template("spec.template")];
-static TRAINING_RUNTIME: [Place; 1] = [template("spec.template.spec.replicatedJobs[*].template.spec.template")];
-static RAY_CLUSTER: [Place; 3] = [
-    template("spec.headGroupSpec.template"),
-    template("spec.workerGroupSpecs[*].template"),
-    operator_defaulted("spec.autoscalerOptions"),
-];
-static SPARK: [Place; 7] = spark!("spec");
-static SCHEDULED_SPARK: [Place; 7] = spark!("spec.template");
+/// Each kind's line, with its group.
+fn lines() -> impl Iterator<Item = (&'static str, &'static str)> {
+    let mut group = "";
+    KNOWN
+        .lines()
+        .filter_map(move |line| match line.strip_prefix('@') {
+            Some(next) => {
+                group = next;
+                None
+            }
+            None => Some((group, line)),
+        })
+}
 
-/// Every known custom resource, each with the type definition its places
-/// come from.
-static ROLLOUT: [Place; 1] = [template("spec.template")];
-static EXPERIMENT: [Place; 1] = [template("spec.templates[*].template")];
-static REVISION: [Place; 1] = [pod_spec("spec")];
-static SCALED_JOB: [Place; 1] = [template("spec.jobTargetRef.template")];
-static JOB_SET: [Place; 1] = [template("spec.replicatedJobs[*].template.spec.template")];
-static LEADER_WORKER_SET: [Place; 2] = [template("spec.leaderWorkerTemplate.leaderTemplate"), template("spec.leaderWorkerTemplate.workerTemplate")];
-static ADVANCED_CRON_JOB: [Place; 2] = [template("spec.template.jobTemplate.spec.template"), template("spec.template.broadcastJobTemplate.spec.template")];
-static UNITED_DEPLOYMENT: [Place; 4] = [template("spec.template.statefulSetTemplate.spec.template"), template("spec.template.advancedStatefulSetTemplate.spec.template"), template("spec.template.cloneSetTemplate.spec.template"), template("spec.template.deploymentTemplate.spec.template")];
-static SIDECAR_SET: [Place; 2] = [container("spec.containers[*]"), container("spec.initContainers[*]")];
-static TF_JOB: [Place; 1] = [template("spec.tfReplicaSpecs.*.template")];
-static PYTORCH_JOB: [Place; 1] = [template("spec.pytorchReplicaSpecs.*.template")];
-static MX_JOB: [Place; 1] = [template("spec.mxReplicaSpecs.*.template")];
-static XGBOOST_JOB: [Place; 1] = [template("spec.xgbReplicaSpecs.*.template")];
-static PADDLE_JOB: [Place; 1] = [template("spec.paddleReplicaSpecs.*.template")];
-static JAX_JOB: [Place; 1] = [template("spec.jaxReplicaSpecs.*.template")];
-static MPI_JOB: [Place; 1] = [template("spec.mpiReplicaSpecs.*.template")];
-static TRAIN_JOB: [Place; 0] = [];
-static RAY_JOB: [Place; 4] = [template("spec.rayClusterSpec.headGroupSpec.template"), template("spec.rayClusterSpec.workerGroupSpecs[*].template"), operator_defaulted("spec.rayClusterSpec.autoscalerOptions"), template("spec.submitterPodTemplate")];
-static RAY_SERVICE: [Place; 3] = [template("spec.rayClusterConfig.headGroupSpec.template"), template("spec.rayClusterConfig.workerGroupSpecs[*].template"), operator_defaulted("spec.rayClusterConfig.autoscalerOptions")];
-static VOLCANO_JOB: [Place; 1] = [template("spec.tasks[*].template")];
-static FLINK_DEPLOYMENT: [Place; 4] = [operator_defaulted("spec"), template("spec.podTemplate"), template("spec.jobManager.podTemplate"), template("spec.taskManager.podTemplate")];
+/// A line's kind, and whether its spec is immutable.
+fn kind_of(line: &str) -> (&str, bool) {
+    let kind = line.split(' ').next().unwrap_or_default();
+    (kind.trim_end_matches('!'), kind.ends_with('!'))
+}
 
-pub(crate) static KNOWN: [CustomResource; 43] = [
-    // argoproj/argo-rollouts pkg/apis/rollouts/v1alpha1/types.go (`RolloutSpec.Template`;
-    // a `workloadRef` leaves it empty: nothing of the Rollout is judged, its Pods are).
-    row("argoproj.io", "Rollout", &ROLLOUT, false),
-    // experiment_types.go (`TemplateSpec.Template`).
-    row("argoproj.io", "Experiment", &EXPERIMENT, false),
-    // analysis_types.go (`JobMetric.Spec`, a JobSpec).
-    row("argoproj.io", "AnalysisTemplate", &ROLLOUT_ANALYSIS, false),
-    row("argoproj.io", "ClusterAnalysisTemplate", &ROLLOUT_ANALYSIS, false),
-    row("argoproj.io", "AnalysisRun", &ROLLOUT_ANALYSIS, false),
-    // argoproj/argo-workflows pkg/apis/workflow/v1alpha1/workflow_types.go,
-    // cron_workflow_types.go (`CronWorkflowSpec.WorkflowSpec`).
-    row("argoproj.io", "Workflow", &ARGO_WORKFLOW, false),
-    row("argoproj.io", "WorkflowTemplate", &ARGO_WORKFLOW, false),
-    row("argoproj.io", "ClusterWorkflowTemplate", &ARGO_WORKFLOW, false),
-    row("argoproj.io", "CronWorkflow", &ARGO_CRON_WORKFLOW, false),
-    // knative/serving pkg/apis/serving/v1/service_types.go and
-    // configuration_types.go (`RevisionTemplateSpec`), revision_types.go
-    // (`RevisionSpec` inlines a PodSpec); revision_validation.go (a
-    // Revision's spec is immutable).
-    row("serving.knative.dev", "Service", &KNATIVE, false),
-    row("serving.knative.dev", "Configuration", &KNATIVE, false),
-    row("serving.knative.dev", "Revision", &REVISION, true),
-    // kedacore/keda apis/keda/v1alpha1/scaledjob_types.go (`JobTargetRef`, a JobSpec).
-    row("keda.sh", "ScaledJob", &SCALED_JOB, false),
-    // kubernetes-sigs/jobset api/jobset/v1alpha2/jobset_types.go; its
-    // webhook refuses template changes (pkg/webhooks/jobset_webhook.go).
-    row("jobset.x-k8s.io", "JobSet", &JOB_SET, true),
-    // kubernetes-sigs/lws api/leaderworkerset/v1/leaderworkerset_types.go.
-    row("leaderworkerset.x-k8s.io", "LeaderWorkerSet", &LEADER_WORKER_SET,
-        false,
-    ),
-    // openkruise/kruise apis/apps/v1alpha1 and v1beta1 (`*_types.go`); its
-    // webhook refuses an AdvancedCronJob's template changes.
-    row("apps.kruise.io", "CloneSet", &KRUISE, false),
-    row("apps.kruise.io", "StatefulSet", &KRUISE, false),
-    row("apps.kruise.io", "DaemonSet", &KRUISE, false),
-    row("apps.kruise.io", "BroadcastJob", &KRUISE, false),
-    row("apps.kruise.io", "AdvancedCronJob", &ADVANCED_CRON_JOB,
-        true,
-    ),
-    row("apps.kruise.io", "UnitedDeployment", &UNITED_DEPLOYMENT,
-        false,
-    ),
-    row("apps.kruise.io", "SidecarSet", &SIDECAR_SET, false),
-    // kubeflow/trainer v1 pkg/apis/kubeflow.org/v1 (`*ReplicaSpecs`, maps
-    // keyed by replica type); kubeflow/mpi-operator pkg/apis/kubeflow/v2beta1/types.go.
-    row("kubeflow.org", "TFJob", &TF_JOB, false),
-    row("kubeflow.org", "PyTorchJob", &PYTORCH_JOB, false),
-    row("kubeflow.org", "MXJob", &MX_JOB, false),
-    row("kubeflow.org", "XGBoostJob", &XGBOOST_JOB, false),
-    row("kubeflow.org", "PaddleJob", &PADDLE_JOB, false),
-    row("kubeflow.org", "JAXJob", &JAX_JOB, false),
-    row("kubeflow.org", "MPIJob", &MPI_JOB, false),
-    // kubeflow/trainer v2 pkg/apis/trainer/v1alpha1: a TrainJob names no
-    // pull policy (its runtime's template does) and its trainer is immutable.
-    row("trainer.kubeflow.org", "TrainJob", &TRAIN_JOB, true),
-    row("trainer.kubeflow.org", "TrainingRuntime", &TRAINING_RUNTIME, false),
-    row("trainer.kubeflow.org", "ClusterTrainingRuntime", &TRAINING_RUNTIME, false),
-    // ray-project/kuberay ray-operator/apis/ray/v1 (raycluster_types.go,
-    // rayjob_types.go, rayservice_types.go); the autoscaler's unset policy
-    // is IfNotPresent.
-    row("ray.io", "RayCluster", &RAY_CLUSTER, false),
-    row("ray.io", "RayJob", &RAY_JOB,
-        false,
-    ),
-    row("ray.io", "RayService", &RAY_SERVICE,
-        false,
-    ),
-    // volcano-sh/apis pkg/apis/batch/v1alpha1/job.go; its webhook allows only
-    // replicas, minAvailable and priorityClassName to change.
-    row("batch.volcano.sh", "Job", &VOLCANO_JOB, true),
-    // tektoncd/pipeline pkg/apis/pipeline/v1 (container_types.go,
-    // task_types.go, pipeline_types.go); a run's spec is immutable
-    // (taskrun_validation.go, pipelinerun_validation.go).
-    row("tekton.dev", "Task", &TEKTON_TASK, false),
-    row("tekton.dev", "TaskRun", &TEKTON_TASK_RUN, true),
-    row("tekton.dev", "Pipeline", &TEKTON_PIPELINE, false),
-    row("tekton.dev", "PipelineRun", &TEKTON_PIPELINE_RUN, true),
-    // apache/flink-kubernetes-operator FlinkDeploymentSpec.java: its
-    // `imagePullPolicy` (IfNotPresent when unset) is the main container's.
-    row("flink.apache.org", "FlinkDeployment", &FLINK_DEPLOYMENT,
-        false,
-    ),
-    // kubeflow/spark-operator api/v1beta2/sparkapplication_types.go and
-    // scheduledsparkapplication_types.go.
-    row("sparkoperator.k8s.io", "SparkApplication", &SPARK, false),
-    row("sparkoperator.k8s.io", "ScheduledSparkApplication", &SCHEDULED_SPARK, false),
-];
+/// Every known custom resource, for the tests and the docs.
+#[cfg(test)]
+pub(crate) fn all() -> Vec<CustomResource> {
+    lines()
+        .filter_map(|(group, line)| find(group, kind_of(line).0))
+        .collect()
+}
 
-/// The known custom resource of `group` and `kind`.
-pub(crate) fn find(group: &str, kind: &str) -> Option<&'static CustomResource> {
-    KNOWN.iter().find(|resource| resource.is(group, kind))
+/// The places one `<shape>:<path>` word stands for.
+fn places(word: &'static str) -> Vec<Place> {
+    let (shape, path) = word.split_once(':').unwrap_or(("", word));
+    let one = |shape| vec![Place::at(Cow::Borrowed(path), shape)];
+    match shape {
+        "t" => one(Shape::PodTemplate),
+        "s" => one(Shape::PodSpec),
+        "c" => one(Shape::CONTAINER),
+        "d" => one(Shape::Container {
+            inherits: None,
+            unset: Unset::IfNotPresent,
+        }),
+        "w" => {
+            let mut all = Vec::with_capacity(ARGO_TEMPLATES.len() * ARGO_TEMPLATE.len());
+            for template in ARGO_TEMPLATES {
+                for container in ARGO_TEMPLATE {
+                    let at = [path, template, container].concat();
+                    all.push(Place::at(Cow::Owned(at), Shape::CONTAINER));
+                }
+            }
+            all
+        }
+        "k" => vec![
+            Place::at(Cow::Owned([path, ".steps[*]"].concat()), STEP),
+            Place::at(
+                Cow::Owned([path, ".sidecars[*]"].concat()),
+                Shape::CONTAINER,
+            ),
+            Place::at(
+                Cow::Owned([path, ".stepTemplate"].concat()),
+                Shape::CONTAINER,
+            ),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every line reads: a known group and kind, and each word a shape the
+    /// reader knows (a typo would leave a place unread).
+    #[test]
+    fn every_line_is_a_known_resource() {
+        for (group, line) in lines() {
+            let mut words = line.split(' ');
+            let kind = words.next().unwrap_or_default();
+            assert!(
+                super::super::group_problem(group).is_none(),
+                "{group} {line}"
+            );
+            assert!(
+                super::super::kind_problem(kind_of(kind).0).is_none(),
+                "{group} {line}"
+            );
+            for word in words {
+                assert!(!places(word).is_empty(), "{group} {line}: {word}");
+            }
+        }
+        assert_eq!(all().len(), lines().count());
+        assert_eq!(all().len(), 43);
+    }
+
+    #[test]
+    fn a_workflow_spec_and_a_task_spec_stand_for_their_places() {
+        let workflow = find("argoproj.io", "CronWorkflow").unwrap();
+        assert_eq!(workflow.places.len(), 20);
+        assert_eq!(
+            workflow.places[0].path,
+            "spec.workflowSpec.templates[*].container"
+        );
+        let pipeline = find("tekton.dev", "Pipeline").unwrap();
+        let paths: Vec<&str> = pipeline.places.iter().map(|p| p.path.as_ref()).collect();
+        assert_eq!(
+            paths,
+            [
+                "spec.tasks[*].taskSpec.steps[*]",
+                "spec.tasks[*].taskSpec.sidecars[*]",
+                "spec.tasks[*].taskSpec.stepTemplate",
+                "spec.finally[*].taskSpec.steps[*]",
+                "spec.finally[*].taskSpec.sidecars[*]",
+                "spec.finally[*].taskSpec.stepTemplate",
+            ]
+        );
+        assert!(find("tekton.dev", "PipelineRun").unwrap().immutable);
+        assert!(!pipeline.immutable);
+    }
+
+    #[test]
+    fn a_kind_of_another_group_is_not_known() {
+        assert!(find("apps", "StatefulSet").is_none());
+        assert!(find("apps.kruise.io", "StatefulSet").is_some());
+        assert!(find("argoproj.io", "rollout").is_none());
+    }
 }

@@ -43,7 +43,10 @@ pub(crate) fn steps(text: &str) -> Result<Steps<'_>, PathError> {
         steps.push(match name {
             "" => return Err(PathError::EmptyMember),
             "*" => Step::Values,
-            _ => match name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+            _ => match name
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+            {
                 Some(c) => return Err(PathError::Character(c)),
                 None => Step::Member(name),
             },

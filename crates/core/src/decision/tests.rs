@@ -546,7 +546,10 @@ fn owned_by(kind: &'static str, api_version: &'static str) -> Option<Owner<'stat
 }
 
 /// An owner reference with `controller: false` (the Flink operator's).
-fn owned_not_controlled_by(kind: &'static str, api_version: &'static str) -> Option<Owner<'static>> {
+fn owned_not_controlled_by(
+    kind: &'static str,
+    api_version: &'static str,
+) -> Option<Owner<'static>> {
     owned_by(kind, api_version).map(|owner| Owner {
         controller: false,
         ..owner
@@ -708,8 +711,24 @@ fn request(json: serde_json::Value) -> String {
     "default",
     Err(Ignored::UnknownKind)
 )]
-#[case::a_custom_resources_status("argoproj.io", "v1alpha1", "Rollout", "status", "UPDATE", "default", Err(Ignored::SubResource))]
-#[case::an_unknown_kinds_delete("example.com", "v1", "Gadget", "", "DELETE", "default", Err(Ignored::Operation))]
+#[case::a_custom_resources_status(
+    "argoproj.io",
+    "v1alpha1",
+    "Rollout",
+    "status",
+    "UPDATE",
+    "default",
+    Err(Ignored::SubResource)
+)]
+#[case::an_unknown_kinds_delete(
+    "example.com",
+    "v1",
+    "Gadget",
+    "",
+    "DELETE",
+    "default",
+    Err(Ignored::Operation)
+)]
 #[case::an_unknown_kind_in_an_exempt_namespace(
     "example.com",
     "v1",
@@ -804,6 +823,8 @@ fn scope_of_a_request(
         "exemptNamespaces": ["kube-system", "team-*"],
         "customResources": [{"group": "example.com", "kind": "Widget", "podTemplates": ["spec.template"]}],
     }));
+    let mut rules = rules;
+    rules.learn(group, kind);
     let outcome = match scope(&request.view(), &rules) {
         Scope::Judge(_) => Ok(()),
         Scope::Skip(reason) => Err(reason),

@@ -12,7 +12,7 @@ use super::Workload;
 use crate::custom_resource::{CustomResource, Place, Shape, Step, Unset};
 use crate::json_text::{decoded, parts};
 use crate::json_view::{JsonType, Object};
-use crate::manifest::{ContainerFields, Metadata, PodSpecFields};
+use crate::manifest::{self, ContainerFields, Metadata};
 use crate::pod_spec::{self, Completeness, ImageEntry};
 use crate::pod_template::PodTemplate;
 use crate::read_error::ReadError;
@@ -23,7 +23,10 @@ use crate::vocabulary::{FieldPath, Location};
 const PLACES_MAX: usize = 4_096;
 
 /// Reads `text`, an object of `resource`.
-pub(crate) fn read<'a>(resource: &CustomResource, text: &'a str) -> Result<Workload<'a>, ReadError> {
+pub(crate) fn read<'a>(
+    resource: &CustomResource,
+    text: &'a str,
+) -> Result<Workload<'a>, ReadError> {
     // The whole text is JSON, as the built-in kinds' one pass checks.
     serde_json::from_str::<IgnoredAny>(text).map_err(|e| ReadError::Malformed(e.to_string()))?;
     let metadata = match member(text, "metadata")? {
@@ -86,7 +89,10 @@ fn walk<'a>(
     for (index, (name, item)) in items.into_iter().enumerate() {
         let (next, holder) = match step {
             Step::Items => (format!("{at}[{index}]"), holder),
-            Step::Values => (join(&at, &decoded(name).ok_or_else(|| malformed(&at))?), Some(value)),
+            Step::Values => (
+                join(&at, &decoded(name).ok_or_else(|| malformed(&at))?),
+                Some(value),
+            ),
             Step::Member(wanted) => match decoded(name) {
                 Some(name) if name == *wanted => (join(&at, wanted), Some(value)),
                 Some(_) => continue,
@@ -112,10 +118,14 @@ fn take<'a>(
         other => return Err(wrong(&at, other, JsonType::Object)),
     }
     if found.places.len() >= PLACES_MAX {
-        return Err(ReadError::Malformed(format!("more than {PLACES_MAX} pod templates and containers")));
+        return Err(ReadError::Malformed(format!(
+            "more than {PLACES_MAX} pod templates and containers"
+        )));
     }
     let number = u16::try_from(found.places.len()).unwrap_or(u16::MAX);
-    found.templates.push(PodTemplate(from_text::<&RawValue>(value)?));
+    found
+        .templates
+        .push(PodTemplate(from_text::<&RawValue>(value)?));
     match place.shape {
         Shape::PodTemplate => {
             let Some(spec) = member(value, "spec")? else {
@@ -145,11 +155,13 @@ fn take<'a>(
     }
 }
 
-fn pod_spec_at<'a>(value: &'a str, at: String, number: u16, found: &mut Found<'a>) -> Result<(), ReadError> {
-    let spec = match from_text::<Object<PodSpecFields<'a>>>(value)? {
-        Object::Is(spec) => spec,
-        Object::Not(other) => return Err(wrong(&at, other, JsonType::Object)),
-    };
+fn pod_spec_at<'a>(
+    value: &'a str,
+    at: String,
+    number: u16,
+    found: &mut Found<'a>,
+) -> Result<(), ReadError> {
+    let spec = manifest::read_pod_spec(value).map_err(|error| error.under(&at))?;
     let entries = pod_spec::read(spec, Location::Written(&at), Completeness::Partial, number)?;
     found.places.push(at);
     found.entries.extend(entries);
@@ -158,7 +170,10 @@ fn pod_spec_at<'a>(value: &'a str, at: String, number: u16, found: &mut Found<'a
 
 /// The pull policy the member `inherits` of `holder` declares (Tekton's
 /// `stepTemplate.imagePullPolicy`), if any.
-fn inherited<'a>(holder: Option<&'a str>, inherits: Option<&str>) -> Result<Option<Cow<'a, str>>, ReadError> {
+fn inherited<'a>(
+    holder: Option<&'a str>,
+    inherits: Option<&str>,
+) -> Result<Option<Cow<'a, str>>, ReadError> {
     let (Some(holder), Some(inherits)) = (holder, inherits) else {
         return Ok(None);
     };

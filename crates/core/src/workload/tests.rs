@@ -163,9 +163,13 @@ fn owner_of(metadata: serde_json::Value) -> Option<(String, String, bool)> {
     let object = json!({"metadata": metadata, "spec": {"template": {"spec": {"containers": [{"image": "a:1"}]}}}});
     let text = object.to_string();
     let workload = read(WorkloadKind::ReplicaSet, &text).unwrap();
-    workload
-        .owner
-        .map(|o| (o.api_version.into_owned(), o.kind.into_owned(), o.controller))
+    workload.owner.map(|o| {
+        (
+            o.api_version.into_owned(),
+            o.kind.into_owned(),
+            o.controller,
+        )
+    })
 }
 
 #[rstest]

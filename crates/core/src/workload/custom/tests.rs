@@ -4,10 +4,14 @@ use rstest::rstest;
 use serde_json::json;
 
 /// Each entry as (its pull-policy path, image, declared or inherited policy).
-fn entries_of(group: &str, kind: &str, object: &serde_json::Value) -> Result<Vec<(String, String, Option<String>)>, String> {
+fn entries_of(
+    group: &str,
+    kind: &str,
+    object: &serde_json::Value,
+) -> Result<Vec<(String, String, Option<String>)>, String> {
     let resource = find_known(group, kind).unwrap();
     let text = object.to_string();
-    let workload = read(resource, &text).map_err(|e| e.to_string())?;
+    let workload = read(&resource, &text).map_err(|e| e.to_string())?;
     Ok(workload
         .entries
         .iter()
@@ -178,7 +182,7 @@ fn an_unreadable_place_is_named(
 fn an_operators_default_does_not_read_the_tag() {
     let text = json!({"spec": {"image": "flink", "podTemplate": {"spec": {"containers": [{"name": "c", "image": "c"}]}}}}).to_string();
     let resource = find_known("flink.apache.org", "FlinkDeployment").unwrap();
-    let workload = read(resource, &text).unwrap();
+    let workload = read(&resource, &text).unwrap();
     let by_tag: Vec<bool> = workload.entries.iter().map(|e| e.defaults_by_tag).collect();
     assert_eq!(by_tag, [false, true]);
 }
@@ -187,7 +191,7 @@ fn an_operators_default_does_not_read_the_tag() {
 /// its kind.
 #[test]
 fn every_known_path_is_a_path() {
-    for resource in crate::custom_resource::KNOWN.iter() {
+    for resource in crate::custom_resource::all_known() {
         for place in resource.places.iter() {
             assert!(
                 crate::custom_resource::path_steps(&place.path).is_ok(),
@@ -209,7 +213,13 @@ fn each_place_keeps_its_value() {
     ]}});
     let text = object.to_string();
     let resource = find_known("jobset.x-k8s.io", "JobSet").unwrap();
-    let workload = read(resource, &text).unwrap();
+    let workload = read(&resource, &text).unwrap();
     assert_eq!(workload.templates.len(), 2);
-    assert_eq!(workload.places, ["spec.replicatedJobs[0].template.spec.template.spec", "spec.replicatedJobs[1].template.spec.template.spec"]);
+    assert_eq!(
+        workload.places,
+        [
+            "spec.replicatedJobs[0].template.spec.template.spec",
+            "spec.replicatedJobs[1].template.spec.template.spec"
+        ]
+    );
 }
