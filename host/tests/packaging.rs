@@ -50,7 +50,14 @@ fn cargo_version() -> String {
 fn triples(rules: &[Rule]) -> BTreeSet<(String, String, String)> {
     let mut set = BTreeSet::new();
     for rule in rules {
-        assert_eq!(rule.api_versions, ["v1"], "{rule:?}");
+        // Built-in groups at v1; a custom resource at any version it serves
+        // (the policy reads the same fields in each).
+        let builtin = rule
+            .api_groups
+            .iter()
+            .all(|g| ["", "apps", "batch"].contains(&g.as_str()));
+        let expected: &[&str] = if builtin { &["v1"] } else { &["*"] };
+        assert_eq!(rule.api_versions, expected, "{rule:?}");
         for group in &rule.api_groups {
             for resource in &rule.resources {
                 for op in &rule.operations {
@@ -255,9 +262,30 @@ fn questions_ui_asks_for_exactly_the_settings_with_their_defaults() {
         let expected_type = match default {
             serde_json::Value::Bool(_) => "boolean",
             serde_json::Value::String(_) => "string",
+            // A list of objects: the questions of each, one per member.
+            _ if question["sequence_questions"].is_sequence() => "sequence[",
             _ => "array[",
         };
         assert_eq!(question["type"], expected_type, "type of {variable}");
+        if let Some(members) = question["sequence_questions"].as_sequence() {
+            let names: Vec<&str> = members
+                .iter()
+                .filter_map(|m| m["variable"].as_str())
+                .collect();
+            let example =
+                serde_json::to_value(always_pull_images_core::CustomResourceSetting::default())
+                    .unwrap();
+            let expected: Vec<&str> = example
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let (mut sorted, mut expected) = (names.clone(), expected);
+            sorted.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(sorted, expected, "the members of {variable}");
+        }
         for field in ["label", "description", "group"] {
             assert!(
                 question[field].as_str().is_some_and(|v| !v.is_empty()),
@@ -329,9 +357,39 @@ fn examples_match_metadata_and_pass_the_policys_settings_validation() {
         "validate, mutate, the pair, warn-only and a namespaced policy"
     );
     let metadata_rules = triples(&parse_metadata(&read("metadata.yml")).unwrap().rules);
+    let known_groups: BTreeSet<&str> = always_pull_images_core::known_custom_resources()
+        .into_iter()
+        .map(|(group, _)| group)
+        .collect();
     let instance = common::instance();
     for (path, spec) in &examples {
-        assert_eq!(triples(&spec.rules), metadata_rules, "{path}: rules");
+        let rules = triples(&spec.rules);
+        // The custom resources' example adds rules, each for a group of a
+        // custom resource the policy knows, to metadata.yml's.
+        let (own, added): (BTreeSet<_>, BTreeSet<_>) = rules
+            .into_iter()
+            .partition(|rule| metadata_rules.contains(rule));
+        assert_eq!(own, metadata_rules, "{path}: rules");
+        for (group, _, _) in &added {
+            assert!(
+                path.ends_with("custom-resources.yaml") && known_groups.contains(group.as_str()),
+                "{path}: a rule for {group}"
+            );
+        }
+        if path.ends_with("custom-resources.yaml") {
+            let named: BTreeSet<&str> = added.iter().map(|(g, _, _)| g.as_str()).collect();
+            assert_eq!(
+                named, known_groups,
+                "{path}: a rule for every group the policy knows"
+            );
+            for (group, kind) in always_pull_images_core::known_custom_resources() {
+                let plural = format!("{}s", kind.to_ascii_lowercase());
+                for op in ["CREATE", "UPDATE"] {
+                    let rule = (group.to_owned(), plural.clone(), op.to_owned());
+                    assert!(added.contains(&rule), "{path}: no rule for {rule:?}");
+                }
+            }
+        }
         let mutate = spec
             .settings
             .get("mutate")

@@ -3,13 +3,14 @@
 
 mod common;
 
-/// A regression guard beside the 215,000-byte budget of the annotated module
+/// A regression guard beside the 240,000-byte budget of the annotated module
 /// (e2e.bats and the release replay check that one: `kwctl annotate` adds the
 /// README and metadata, and drops the toolchain's custom sections); the
-/// measured sizes are in BENCHMARKS.md. The audit annotations (issue 17) cost
-/// about 10 KB of the 6.4 KB the crate layout had saved (issue 16), so the
-/// guard is the annotated module's budget.
-const BUDGET_BYTES: u64 = 215 * 1000;
+/// measured sizes are in BENCHMARKS.md. The unannotated module carries the
+/// toolchain's custom sections, which the annotated one drops: its guard is
+/// 5,000 bytes above the budget (it was 242,682 bytes with custom resources,
+/// issue 27, for 238,588 annotated).
+const BUDGET_BYTES: u64 = 245 * 1000;
 
 #[test]
 fn policy_wasm_fits_the_size_budget() {

@@ -151,7 +151,8 @@ fn mutate_mode_rejects_pod_updates_and_warns_on_replicasets() {
     let replicaset = evaluate("replicaset_create.json", json!({"mutate": true}));
     assert!(replicaset.allowed && replicaset.patch.is_none());
     assert!(
-        replicaset.warnings.unwrap()[0].contains("written by its controller, so accepted as is")
+        replicaset.warnings.unwrap()[0]
+            .contains("another object owns it (ownerReferences), so it is accepted as is")
     );
 }
 

@@ -54,7 +54,7 @@ impl Setup {
     }
 
     /// An injector that adds `IfNotPresent` sidecars from an untrusted
-    /// registry: the README's known limitation, with its two ways out unused.
+    /// registry: the known limitation of docs/behaviour.md, with its two ways out unused.
     pub fn injector_without_way_out(self) -> bool {
         self.injector == Injector::IfNotPresent && !self.exemptions
     }

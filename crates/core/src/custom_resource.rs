@@ -9,7 +9,7 @@ use std::borrow::Cow;
 mod known;
 mod path;
 
-pub(crate) use known::find as find_known;
+pub(crate) use known::{find as find_known, known_kinds};
 pub(crate) use path::{Step, steps as path_steps};
 
 #[cfg(test)]

@@ -43,6 +43,12 @@ pub use image_reference::ImageReference;
 pub use registry::TrustedRegistry;
 pub use settings::{CustomResourceSetting, SETTING_NAMES, Settings};
 
+/// The custom resources the policy knows, as (API group, kind), in the
+/// order of its table (for the docs and the examples' tests).
+pub fn known_custom_resources() -> Vec<(&'static str, &'static str)> {
+    custom_resource::known_kinds()
+}
+
 /// The answer to one `validate` call: the waPC `ValidationResponse` JSON.
 /// Every input yields one; what cannot be read is rejected with the reason.
 pub fn validate(payload: &[u8]) -> Vec<u8> {

@@ -75,7 +75,7 @@ pub fn compliant_writes_are_admitted(cluster: &Cluster<'_>) -> Result<(), Breach
             true => changed_entries_comply(event, exemptions),
             false => event.sent_complies,
         };
-        // The README's known limitation: a later webhook adds a sidecar
+        // The known limitation of docs/behaviour.md: a later webhook adds a sidecar
         // that does not comply, and the policy's ways out are unused.
         let injected = event.key.kind == Kind::Pod && cluster.setup.injector_without_way_out();
         if complies && !injected && refused_by_a_policy(event) {

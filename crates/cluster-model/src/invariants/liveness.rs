@@ -8,7 +8,7 @@ use crate::objects::{self, Kind};
 
 /// In the pair and in mutate mode, every object a controller makes is
 /// admitted, and every Pod it makes is admitted patched or compliant (but
-/// for the injector of the README's known limitation, whose Pods are
+/// for the injector of the known limitation of docs/behaviour.md, whose Pods are
 /// rejected, or stored with its sidecar, by design).
 pub fn the_pair_never_stalls(cluster: &Cluster<'_>) -> Result<(), Breach> {
     let setup = cluster.setup;
@@ -45,7 +45,7 @@ pub fn the_pair_never_stalls(cluster: &Cluster<'_>) -> Result<(), Breach> {
 
 /// When a user's write that changed a template is admitted, every object the
 /// controllers then make from that template is admitted too. (The injector
-/// of the README's known limitation, with neither way out, is excluded: its
+/// of the known limitation of docs/behaviour.md, with neither way out, is excluded: its
 /// Pods are rejected by design.)
 pub fn no_silent_stall(cluster: &Cluster<'_>) -> Result<(), Breach> {
     for event in &cluster.events {

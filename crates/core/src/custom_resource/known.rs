@@ -159,8 +159,15 @@ fn lines() -> impl Iterator<Item = (&'static str, &'static str)> {
         })
 }
 
+/// Every known (group, kind).
+pub(crate) fn known_kinds() -> Vec<(&'static str, &'static str)> {
+    lines()
+        .map(|(group, line)| (group, kind_of(line).0))
+        .collect()
+}
+
 /// A line's kind, and whether its spec is immutable.
-fn kind_of(line: &str) -> (&str, bool) {
+fn kind_of(line: &'static str) -> (&'static str, bool) {
     let kind = line.split(' ').next().unwrap_or_default();
     (kind.trim_end_matches('!'), kind.ends_with('!'))
 }

@@ -14,6 +14,9 @@ fn validate(settings: serde_json::Value) -> Result<(), String> {
 #[case::empty_lists(json!({"exemptNamespaces": [], "trustedRegistries": []}))]
 #[case::warn_only(json!({"warnOnly": true, "exemptNamespaces": ["kube-system"]}))]
 #[case::warn_only_off_with_mutate(json!({"warnOnly": false, "mutate": true}))]
+#[case::a_custom_resource(json!({"customResources": [{"group": "example.com", "kind": "Widget", "podTemplates": ["spec.template", "spec.workers[*].template"], "podSpecs": ["spec.pod"], "containers": ["spec.steps[*]", "spec.runner"], "immutable": true}]}))]
+#[case::a_map_keyed_by_replica_type(json!({"customResources": [{"group": "ml.example.com", "kind": "TrainingJob", "podTemplates": ["spec.replicaSpecs.*.template"]}]}))]
+#[case::a_known_kind_replaced(json!({"customResources": [{"group": "argoproj.io", "kind": "Rollout", "podTemplates": ["spec.template"]}]}))]
 fn accepted(#[case] settings: serde_json::Value) {
     assert_eq!(validate(settings), Ok(()));
 }
@@ -37,6 +40,19 @@ fn accepted(#[case] settings: serde_json::Value) {
 #[case::registry_with_space(json!({"trustedRegistries": ["ghcr.io "]}), "contains white space")]
 #[case::registry_star_inside(json!({"trustedRegistries": ["registry.*.com"]}), "only subdomain wildcards")]
 #[case::registry_single_label(json!({"trustedRegistries": ["myregistry"]}), "is not a registry host")]
+#[case::a_custom_resource_without_a_group(json!({"customResources": [{"kind": "Widget", "podTemplates": ["spec.template"]}]}), "missing field `group`")]
+#[case::a_custom_resource_without_a_kind(json!({"customResources": [{"group": "example.com", "podTemplates": ["spec.template"]}]}), "missing field `kind`")]
+#[case::a_custom_resource_with_an_unknown_member(json!({"customResources": [{"group": "example.com", "kind": "Widget", "templates": ["spec.template"]}]}), "unknown field `templates`, expected one of `group`, `kind`, `podTemplates`, `podSpecs`, `containers`, `immutable`")]
+#[case::custom_resources_not_a_list(json!({"customResources": {"group": "example.com"}}), "invalid type: map, expected a sequence")]
+#[case::a_custom_resource_not_an_object(json!({"customResources": ["example.com/Widget"]}), "expected a custom resource: group, kind, and the paths of its places")]
+#[case::a_workloads_group(json!({"customResources": [{"group": "apps", "kind": "Deployment", "podTemplates": ["spec.template"]}]}), "customResources[0] \"apps/Deployment\" has a group that has no dot")]
+#[case::the_core_group(json!({"customResources": [{"group": "", "kind": "Pod", "podSpecs": ["spec"]}]}), "customResources[0] \"/Pod\" has a group that is empty")]
+#[case::an_uppercase_group(json!({"customResources": [{"group": "Example.com", "kind": "Widget", "podTemplates": ["spec.template"]}]}), "has a group that is no DNS subdomain")]
+#[case::a_lowercase_kind_is_fine_but_a_dot_is_not(json!({"customResources": [{"group": "example.com", "kind": "my.Widget", "podTemplates": ["spec.template"]}]}), "has a kind that holds other than letters and digits")]
+#[case::no_place(json!({"customResources": [{"group": "example.com", "kind": "Widget"}]}), "customResources[0] \"example.com/Widget\" names no place (podTemplates, podSpecs or containers)")]
+#[case::an_index_in_a_path(json!({"customResources": [{"group": "example.com", "kind": "Widget", "podTemplates": ["spec.workers[0].template"]}]}), "has podTemplates[0] \"spec.workers[0].template\" that has a '[' that does not open \"[*]\"")]
+#[case::a_json_pointer(json!({"customResources": [{"group": "example.com", "kind": "Widget", "containers": ["/spec/runner"]}]}), "has containers[0] \"/spec/runner\" that has '/' in a member name")]
+#[case::named_twice(json!({"customResources": [{"group": "example.com", "kind": "Widget", "podSpecs": ["spec"]}, {"group": "example.com", "kind": "Widget", "podSpecs": ["spec"]}]}), "customResources[1] \"example.com/Widget\" is named twice")]
 fn refused(#[case] settings: serde_json::Value, #[case] expected: &str) {
     let error = validate(settings).expect_err("must be refused");
     assert!(
