@@ -242,6 +242,71 @@ fn not_always(workload: &Workload<'_>, violation: &Violation<'_, '_>) -> String 
 mod tests {
     use super::*;
 
+    /// Every reason, each named once by a match with no catch-all: a new
+    /// reason fails to compile here until it is listed (and documented).
+    fn every_reason() -> Vec<Reason> {
+        let all = [
+            Reason::Accepted(Accepted::MirrorPod),
+            Reason::Accepted(Accepted::NoNewImage),
+            Reason::Accepted(Accepted::TemplateUnchanged),
+            Reason::Accepted(Accepted::JobUpdate),
+            Reason::Accepted(Accepted::ImmutableSpec),
+            Reason::Accepted(Accepted::Compliant),
+            Reason::ExemptNamespace,
+            Reason::NotAlways,
+            Reason::UnknownKind,
+            Reason::ControlledTemplate,
+            Reason::Unreadable,
+        ];
+        for reason in all {
+            match reason {
+                Reason::Accepted(
+                    Accepted::MirrorPod
+                    | Accepted::NoNewImage
+                    | Accepted::TemplateUnchanged
+                    | Accepted::JobUpdate
+                    | Accepted::ImmutableSpec
+                    | Accepted::Compliant,
+                )
+                | Reason::ExemptNamespace
+                | Reason::NotAlways
+                | Reason::UnknownKind
+                | Reason::ControlledTemplate
+                | Reason::Unreadable => {}
+            }
+        }
+        all.to_vec()
+    }
+
+    /// docs/compliance.md's table of annotations names every key and, in
+    /// its `reason` row, every reason.
+    #[test]
+    fn the_auditors_docs_name_every_key_and_reason() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/compliance.md");
+        let docs = std::fs::read_to_string(path).unwrap();
+        for key in [
+            DECISION,
+            REASON,
+            MODE,
+            EXEMPT_NAMESPACE,
+            EXEMPT_ENTRIES,
+            UNCHANGED_ENTRIES,
+            NOT_ALWAYS,
+            SET_TO_ALWAYS,
+            UNKNOWN_KIND,
+        ] {
+            assert!(docs.contains(&format!("\n| `{key}` |")), "key {key}");
+        }
+        let row = docs
+            .lines()
+            .find(|line| line.starts_with("| `reason` |"))
+            .unwrap();
+        for reason in every_reason() {
+            let name = reason.as_str();
+            assert!(row.contains(&format!("`{name}`")), "reason {name}");
+        }
+    }
+
     /// The value `list` writes for `count` items.
     fn listed(count: usize, item: impl Fn(usize) -> String) -> String {
         let mut annotations = Annotations(Vec::new());

@@ -3,7 +3,7 @@
 //! (scenario, fixture in `test_data/`, settings as JSON).
 
 /// Every scenario both benchmarks measure, in the order BENCHMARKS.md lists them.
-pub const SCENARIOS: [(&str, &str, &str); 13] = [
+pub const SCENARIOS: [(&str, &str, &str); 20] = [
     ("pod_1_container", "pod_create_one_container.json", "{}"),
     ("pod_2_containers", "pod_create_compliant.json", "{}"),
     ("deployment_3c_2i_validate", "deployment_create.json", "{}"),
@@ -49,4 +49,25 @@ pub const SCENARIOS: [(&str, &str, &str); 13] = [
         "pod_create_trusted_registry.json",
         r#"{"trustedRegistries": ["registry.example.com"]}"#,
     ),
+    // Custom resources (issue 27): a known kind found by group and kind, its
+    // places walked over the object's text.
+    ("rollout_validate", "rollout_create.json", "{}"),
+    (
+        "rollout_mutate",
+        "rollout_create.json",
+        r#"{"mutate": true}"#,
+    ),
+    (
+        "rollout_update_template_unchanged",
+        "rollout_update_scale.json",
+        "{}",
+    ),
+    ("workflow_validate", "workflow_create.json", "{}"),
+    ("pipeline_task_validate", "task_create.json", "{}"),
+    (
+        "custom_resource_setting_validate",
+        "widget_create.json",
+        r#"{"customResources": [{"group": "example.com", "kind": "Widget", "podTemplates": ["spec.template"], "containers": ["spec.runner"]}]}"#,
+    ),
+    ("unknown_kind", "widget_create.json", "{}"),
 ];

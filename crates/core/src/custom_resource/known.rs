@@ -57,8 +57,9 @@ static KNOWN: &str = concat!(
     "AdvancedCronJob! t:spec.template.jobTemplate.spec.template t:spec.template.broadcastJobTemplate.spec.template\n",
     "UnitedDeployment t:spec.template.statefulSetTemplate.spec.template t:spec.template.advancedStatefulSetTemplate.spec.template t:spec.template.cloneSetTemplate.spec.template t:spec.template.deploymentTemplate.spec.template\n",
     "SidecarSet c:spec.containers[*] c:spec.initContainers[*]\n",
-    // kubeflow/trainer v1 pkg/apis/kubeflow.org/v1 (`*ReplicaSpecs`, maps
-    // keyed by replica type); kubeflow/mpi-operator pkg/apis/kubeflow/v2beta1/types.go.
+    // kubeflow/trainer branch release-1.9 pkg/apis/kubeflow.org/v1 (`*ReplicaSpecs`,
+    // maps keyed by replica type; MXJob from training-operator v1.8.0, removed
+    // in 1.9); kubeflow/mpi-operator pkg/apis/kubeflow/v2beta1/types.go.
     "@kubeflow.org\n",
     "TFJob t:spec.tfReplicaSpecs.*.template\n",
     "PyTorchJob t:spec.pytorchReplicaSpecs.*.template\n",
@@ -267,6 +268,67 @@ mod tests {
         );
         assert!(find("tekton.dev", "PipelineRun").unwrap().immutable);
         assert!(!pipeline.immutable);
+    }
+
+    /// A line as docs/behaviour.md's table shows it: group, kind, places
+    /// and whether its spec is immutable.
+    fn row(group: &str, line: &'static str) -> String {
+        let mut words = line.split(' ');
+        let (kind, immutable) = kind_of(words.next().unwrap_or_default());
+        let places: Vec<String> = words
+            .map(|word| {
+                let (shape, path) = word.split_once(':').unwrap_or_default();
+                let what = match shape {
+                    "t" => "pod template",
+                    "s" => "pod spec",
+                    "c" => "container",
+                    "d" => "image and pull policy, unset is IfNotPresent",
+                    "w" => "workflow spec",
+                    "k" => "task spec",
+                    _ => "?",
+                };
+                format!("`{path}` ({what})")
+            })
+            .collect();
+        let places = match places.is_empty() {
+            true => "none (its runtime's templates)".to_owned(),
+            false => places.join("<br>"),
+        };
+        let immutable = if immutable { "yes" } else { "" };
+        format!("| `{group}` | {kind} | {places} | {immutable} |")
+    }
+
+    /// docs/behaviour.md lists every known kind with its places, and no
+    /// other: `cargo test -p always-pull-images-core -- --ignored
+    /// print_the_docs_table` prints the table's rows.
+    #[test]
+    fn the_docs_table_is_the_known_table() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/behaviour.md");
+        let docs = std::fs::read_to_string(path).unwrap();
+        let section = docs
+            .split("\n## ")
+            .find(|section| section.starts_with("Custom resources\n"))
+            .unwrap();
+        let documented: Vec<&str> = section
+            .lines()
+            .filter(|line| line.starts_with("| `"))
+            .collect();
+        for (group, line) in lines() {
+            let row = row(group, line);
+            assert!(
+                documented.iter().any(|d| d.starts_with(&row)),
+                "docs/behaviour.md lacks the row {row}"
+            );
+        }
+        assert_eq!(documented.len(), lines().count(), "{documented:#?}");
+    }
+
+    #[test]
+    #[ignore = "prints the rows of docs/behaviour.md's table"]
+    fn print_the_docs_table() {
+        for (group, line) in lines() {
+            println!("{}", row(group, line));
+        }
     }
 
     #[test]
