@@ -58,10 +58,14 @@ pub fn validate(payload: &[u8]) -> Vec<u8> {
 /// The answer to one `validate_settings` call: the waPC
 /// `SettingsValidationResponse` JSON for the settings in `payload`.
 pub fn validate_settings(payload: &[u8]) -> Vec<u8> {
-    let verdict = match serde_json::from_slice::<Option<Settings>>(payload) {
-        Ok(settings) => settings.unwrap_or_default().validate(),
-        Err(error) => Err(error.to_string()),
-    };
+    // Read as `validate` reads its payload (text checked once), so the
+    // settings' reader is compiled once.
+    let read = std::str::from_utf8(payload)
+        .map_err(|error| error.to_string())
+        .and_then(|text| {
+            serde_json::from_str::<Option<Settings>>(text).map_err(|error| error.to_string())
+        });
+    let verdict = read.and_then(|settings| settings.unwrap_or_default().validate());
     let response = SettingsValidationResponse {
         valid: verdict.is_ok(),
         message: verdict.err(),

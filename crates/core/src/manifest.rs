@@ -35,7 +35,9 @@ pub(crate) fn read<'a>(text: &'a str, location: &[&str]) -> Result<Manifest<'a>,
     let reached = walk(text, location, 0, NO_CAPTURE)?;
     Ok(Manifest {
         metadata: reached.metadata.unwrap_or_default(),
-        pod_spec: reached.pod_spec.ok_or(missing(location, location.len()))?,
+        pod_spec: reached
+            .pod_spec
+            .ok_or_else(|| missing(location, location.len()))?,
     })
 }
 
@@ -46,7 +48,9 @@ pub(crate) fn read_head<'a>(text: &'a str, location: &[&str]) -> Result<Head<'a>
     let reached = walk(text, location, 0, template_depth)?;
     Ok(Head {
         metadata: reached.metadata.unwrap_or_default(),
-        template: reached.template.ok_or(missing(location, template_depth))?,
+        template: reached
+            .template
+            .ok_or_else(|| missing(location, template_depth))?,
     })
 }
 
@@ -54,7 +58,9 @@ pub(crate) fn read_head<'a>(text: &'a str, location: &[&str]) -> Result<Head<'a>
 /// Its errors name paths from the pod spec (`containers[0].image`).
 pub(crate) fn read_pod_spec(spec: &str) -> Result<PodSpecFields<'_>, ReadError> {
     let reached = walk(spec, &[], 0, NO_CAPTURE)?;
-    reached.pod_spec.ok_or(ReadError::Missing(String::new()))
+    reached
+        .pod_spec
+        .ok_or_else(|| ReadError::Missing(String::new()))
 }
 
 /// Reads the pod spec of a template that [`read_head`] kept.
@@ -64,7 +70,9 @@ pub(crate) fn read_template<'a>(
 ) -> Result<PodSpecFields<'a>, ReadError> {
     let depth = location.len().saturating_sub(1);
     let reached = walk(template.get(), location, depth, NO_CAPTURE)?;
-    reached.pod_spec.ok_or(missing(location, location.len()))
+    reached
+        .pod_spec
+        .ok_or_else(|| missing(location, location.len()))
 }
 
 /// What a walk that found nothing at `location[..depth]` reports (the walk

@@ -158,7 +158,7 @@ pub(crate) fn leniency_warnings(
             "; recreate the Pod with \"Always\": always-pull-images rejects this when warnOnly is off"
         }
         Leniency::ControlledTemplate => {
-            "; another object owns it (ownerReferences), so it is accepted as is: its Pods must pull \"Always\""
+            "; another object owns it, so accepted as is: its Pods must pull \"Always\""
         }
     };
     warnings(subject, workload, violations, |facts, pieces| {

@@ -122,6 +122,7 @@ pub(crate) fn read_container<'a>(
 }
 
 impl<'a> Entries<'a> {
+    #[inline(always)]
     fn container(
         &mut self,
         list: EntryList,
@@ -152,6 +153,7 @@ impl<'a> Entries<'a> {
     }
 
     /// The entry's image: required in a complete pod spec, else optional.
+    #[inline(always)]
     fn image<'m>(
         &self,
         member: Member<'m>,

@@ -50,7 +50,11 @@ pub(crate) struct GroupVersionKind<'a> {
 
 impl<'a> ValidationPayload<'a> {
     pub(crate) fn parse(payload: &'a [u8]) -> Result<Self, serde_json::Error> {
-        serde_json::from_slice(payload)
+        // One UTF-8 check of the whole payload, then a reader that trusts it:
+        // cheaper than checking each string and each raw value on its own.
+        let text = std::str::from_utf8(payload)
+            .map_err(<serde_json::Error as serde::de::Error>::custom)?;
+        serde_json::from_str(text)
     }
 }
 

@@ -55,6 +55,13 @@ pub(crate) fn fit(pieces: &[Piece<'_>], max: usize) -> String {
 }
 
 impl Piece<'_> {
+    /// The length of the text a piece holds, fixed or not.
+    fn len(&self) -> usize {
+        match self {
+            Piece::Fixed(text) | Piece::Plain(text) | Piece::Quoted(text) => text.len(),
+        }
+    }
+
     /// The length of the value a piece holds; 0 for fixed text.
     fn value_len(&self) -> usize {
         match self {
@@ -66,22 +73,23 @@ impl Piece<'_> {
 
 /// The pieces with each value cut to `kept[i]` bytes (on a character boundary).
 fn write(pieces: &[Piece<'_>], kept: &[usize]) -> String {
-    let mut text = String::new();
+    let room: usize = pieces.iter().map(Piece::len).sum();
+    let mut text = String::with_capacity(room + room / 8);
     for (piece, &keep) in pieces.iter().zip(kept) {
-        let shortened = |value: &str| -> String {
-            match value.len() > keep {
-                true => format!(
-                    "{}{ELLIPSIS}",
-                    truncate(value, keep.saturating_sub(ELLIPSIS.len()))
-                ),
-                false => value.to_owned(),
-            }
-        };
+        // Most values are written whole, without a copy.
         match piece {
             Piece::Fixed(words) => text.push_str(words),
-            Piece::Plain(value) => text.push_str(&shortened(value)),
+            Piece::Plain(value) if value.len() <= keep => text.push_str(value),
+            Piece::Quoted(value) if value.len() <= keep => {
+                let _ = write!(text, "{value:?}");
+            }
+            Piece::Plain(value) => {
+                text.push_str(truncate(value, keep.saturating_sub(ELLIPSIS.len())));
+                text.push_str(ELLIPSIS);
+            }
             Piece::Quoted(value) => {
-                let _ = write!(text, "{:?}", shortened(value));
+                let cut = truncate(value, keep.saturating_sub(ELLIPSIS.len()));
+                let _ = write!(text, "{:?}", format!("{cut}{ELLIPSIS}"));
             }
         }
     }

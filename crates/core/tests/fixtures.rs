@@ -369,9 +369,7 @@ fn controller_owned_is_warned(fixture: &str, settings: serde_json::Value) {
     let warnings = response.warnings.unwrap();
     assert!(!warnings.is_empty());
     assert!(
-        warnings[0].contains(
-            "another object owns it (ownerReferences), so it is accepted as is: its Pods must pull"
-        ),
+        warnings[0].contains("another object owns it, so accepted as is: its Pods must pull"),
         "{}",
         warnings[0]
     );

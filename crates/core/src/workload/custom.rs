@@ -61,6 +61,26 @@ struct Found<'a> {
     places: Vec<String>,
     templates: Vec<PodTemplate<'a>>,
     entries: Vec<ImageEntry<'a>>,
+    /// The parts of each value already split, by where its text starts:
+    /// places that share a path's beginning (an Argo workflow spec's twenty)
+    /// split the object and its lists once, not once each.
+    /// Sorted by that offset (a vector: less code than a map).
+    split: Vec<(usize, Vec<(&'a str, &'a str)>)>,
+}
+
+impl<'a> Found<'a> {
+    /// The members or items of `value`, split once per read.
+    fn parts(&mut self, value: &'a str, object: bool) -> Option<Vec<(&'a str, &'a str)>> {
+        let key = value.as_ptr() as usize;
+        match self.split.binary_search_by_key(&key, |(at, _)| *at) {
+            Ok(known) => self.split.get(known).map(|(_, parts)| parts.clone()),
+            Err(slot) => {
+                let parts = parts(value, object)?;
+                self.split.insert(slot, (key, parts.clone()));
+                Some(parts)
+            }
+        }
+    }
 }
 
 /// Follows `steps` from `value` (found at `at`); `holder` is the object
@@ -85,7 +105,9 @@ fn walk<'a>(
         found_type if found_type != expected => return Err(wrong(&at, found_type, expected)),
         _ => {}
     }
-    let items = parts(value, expected == JsonType::Object).ok_or_else(|| malformed(&at))?;
+    let items = found
+        .parts(value, expected == JsonType::Object)
+        .ok_or_else(|| malformed(&at))?;
     for (index, (name, item)) in items.into_iter().enumerate() {
         let (next, holder) = match step {
             Step::Items => (format!("{at}[{index}]"), holder),
