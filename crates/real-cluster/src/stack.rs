@@ -54,12 +54,7 @@ impl Stack {
     /// Starts the control plane and a policy server with `policies`.
     pub fn start(tools: Tools, policies: Vec<Policy>) -> Result<Stack, String> {
         let plane = ControlPlane::start(&tools.kubernetes)?;
-        let entries: Map<String, Value> = policies
-            .iter()
-            .map(|p| (p.unique_name(), p.policies_entry(&tools.module_url())))
-            .collect();
-        let server =
-            PolicyServer::start(&tools.policy_server, &plane.pki, &Value::Object(entries))?;
+        let server = serve(&tools, &plane, &policies)?;
         let stack = Stack {
             plane,
             server,
@@ -68,6 +63,25 @@ impl Stack {
         };
         stack.install(&stack.policies, &stack.endpoint(stack.server.port)?)?;
         Ok(stack)
+    }
+
+    /// A policy server of its own for `policies` (an example's, with their
+    /// settings), beside the stack's.
+    pub fn serve(&self, policies: &[Policy]) -> Result<PolicyServer, String> {
+        serve(&self.tools, &self.plane, policies)
+    }
+
+    /// Creates the namespace `name`. 1.20 labels no namespace with its name
+    /// (1.21 does): an AdmissionPolicy's webhook, and a selector by name,
+    /// select on that label, so it is set here.
+    pub fn namespace(&self, name: &str) -> Result<(), String> {
+        let namespace = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {
+            "name": name, "labels": {"kubernetes.io/metadata.name": name}}});
+        let answer = self.plane.api.post("/api/v1/namespaces", &namespace)?;
+        match answer.ok() {
+            true => Ok(()),
+            false => Err(format!("namespace {name}: {}", answer.message())),
+        }
     }
 
     /// Where the webhooks call the policy server (`port`: the server's own,
@@ -124,6 +138,15 @@ impl Stack {
         }
         Ok(())
     }
+}
+
+/// A policy server with `policies`, loading the tools' module.
+fn serve(tools: &Tools, plane: &ControlPlane, policies: &[Policy]) -> Result<PolicyServer, String> {
+    let entries: Map<String, Value> = policies
+        .iter()
+        .map(|p| (p.unique_name(), p.policies_entry(&tools.module_url())))
+        .collect();
+    PolicyServer::start(&tools.policy_server, &plane.pki, &Value::Object(entries))
 }
 
 fn configuration_path(config: &Value) -> String {

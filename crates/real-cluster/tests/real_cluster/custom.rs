@@ -17,19 +17,11 @@ use real_cluster::cluster::outcome;
 use real_cluster::control_plane::wait_for;
 use real_cluster::differential::judged;
 use real_cluster::manifests::Policy;
-use real_cluster::policy_server::PolicyServer;
 use real_cluster::stack::Stack;
 
 use cluster_model::api_server::Outcome;
 
-/// What a write came to, in short.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Seen {
-    Refused,
-    Patched,
-    Warned,
-    AsWritten,
-}
+use crate::Seen;
 
 /// A custom resource: its CRD, where it is served, and one of it.
 struct Resource {
@@ -115,24 +107,9 @@ pub fn in_each_mode(stack: &mut Stack) -> Result<String, String> {
     let api = &stack.plane.api;
     let crds = install_crds(stack)?;
     let policies = policies(stack)?;
-    let entries: serde_json::Map<String, Value> = policies
-        .iter()
-        .map(|p| {
-            (
-                p.unique_name(),
-                p.policies_entry(&format!("file://{}", stack.tools.module.display())),
-            )
-        })
-        .collect();
-    let server = PolicyServer::start(
-        &stack.tools.policy_server,
-        &stack.plane.pki,
-        &Value::Object(entries),
-    )?;
+    let server = stack.serve(&policies)?;
     for mode in &MODES {
-        let namespace = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {
-            "name": mode.namespace, "labels": {"kubernetes.io/metadata.name": mode.namespace}}});
-        api.post("/api/v1/namespaces", &namespace)?;
+        stack.namespace(mode.namespace)?;
     }
     stack.install(&policies, &stack.endpoint(server.port)?)?;
     let mut writes = 0;

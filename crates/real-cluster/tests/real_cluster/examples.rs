@@ -12,19 +12,11 @@ use real_cluster::cluster::outcome;
 use real_cluster::control_plane::wait_for;
 use real_cluster::differential::judged;
 use real_cluster::manifests::Policy;
-use real_cluster::policy_server::PolicyServer;
 use real_cluster::stack::Stack;
 
 use cluster_model::api_server::Outcome;
 
-/// What a write came to, in short.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Seen {
-    Refused,
-    Patched,
-    Warned,
-    AsWritten,
-}
+use crate::Seen;
 
 /// An example, the namespace it covers, and what a non-compliant
 /// Deployment there, one in `kube-system` and one from a trusted registry
@@ -94,25 +86,8 @@ pub fn as_written(stack: &mut Stack) -> Result<String, String> {
 fn check(stack: &Stack, case: &Case) -> Result<usize, String> {
     let api = &stack.plane.api;
     let policies = stack.tools.example(case.file)?;
-    let entries: serde_json::Map<String, Value> = policies
-        .iter()
-        .map(|p| {
-            (
-                p.unique_name(),
-                p.policies_entry(&format!("file://{}", stack.tools.module.display())),
-            )
-        })
-        .collect();
-    let server = PolicyServer::start(
-        &stack.tools.policy_server,
-        &stack.plane.pki,
-        &Value::Object(entries),
-    )?;
-    // 1.20 labels no namespace with its name (1.21 does): an
-    // AdmissionPolicy's webhook selects on that label, so it is set here.
-    let namespace = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {
-        "name": case.namespace, "labels": {"kubernetes.io/metadata.name": case.namespace}}});
-    api.post("/api/v1/namespaces", &namespace)?;
+    let server = stack.serve(&policies)?;
+    stack.namespace(case.namespace)?;
     stack.install(&policies, &stack.endpoint(server.port)?)?;
     let result = writes(api, case, &policies);
     stack.uninstall(&policies)?;

@@ -129,6 +129,15 @@ fn main() -> ExitCode {
 
 type Check = Box<dyn Fn(&mut Stack) -> Result<String, String>>;
 
+/// What a write through the webhooks came to, in short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    Refused,
+    Patched,
+    Warned,
+    AsWritten,
+}
+
 /// The tools, or `None` after saying why the tests are skipped (an error
 /// instead under `REQUIRE_KUBEWARDEN=1`).
 fn tools() -> Result<Option<Tools>, String> {
