@@ -119,13 +119,14 @@ pub(crate) fn scope<'r>(request: &RequestView<'_>, rules: &'r Rules) -> Scope<'r
             .custom_resource(request.group, request.kind)
             .map(Kind::Custom)
     });
+    // `ephemeral_containers` is set for a Pod only (above).
     match kind {
-        Some(kind) if !ephemeral_containers || kind.is(WorkloadKind::Pod) => Scope::Judge(Target {
+        Some(kind) => Scope::Judge(Target {
             kind,
             operation,
             ephemeral_containers,
         }),
-        _ => Scope::Skip(Ignored::UnknownKind),
+        None => Scope::Skip(Ignored::UnknownKind),
     }
 }
 

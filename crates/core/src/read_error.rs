@@ -26,9 +26,9 @@ impl ReadError {
     /// The error of a part read on its own (a custom resource's pod spec),
     /// its path put under `at`, where the part stands.
     pub(crate) fn under(self, at: &str) -> ReadError {
-        let join = |path: String| match (path.as_str(), at) {
-            ("object" | "", _) => at.to_owned(),
-            (_, "") => path,
+        // `at` is never empty: a place's path has at least one member.
+        let join = |path: String| match path.as_str() {
+            "object" | "" => at.to_owned(),
             _ => format!("{at}.{path}"),
         };
         match self {

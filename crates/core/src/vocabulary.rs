@@ -296,5 +296,25 @@ mod tests {
             "spec.containers"
         );
         assert_eq!(FieldPath::within(pod, 0).to_string(), "object");
+        // A pod spec read on its own (a custom resource's) names its lists
+        // from itself; the whole object is "object" only without a list.
+        assert_eq!(
+            FieldPath::list_at(Location::Written(""), EntryList::Containers).to_string(),
+            "containers"
+        );
+        assert_eq!(
+            FieldPath::list(&[], EntryList::Containers).to_string(),
+            "containers"
+        );
+        assert_eq!(
+            FieldPath::at_location(Location::Written("")).to_string(),
+            "object"
+        );
+        assert_eq!(
+            FieldPath::at_location(Location::Written("spec.steps[2]"))
+                .member("imagePullPolicy")
+                .to_string(),
+            "spec.steps[2].imagePullPolicy"
+        );
     }
 }

@@ -272,3 +272,50 @@ fn a_rejection_names_the_real_reason_and_only_remedies_that_help(
         "{message}"
     );
 }
+
+/// A kind the policy does not know is named, group and all, in its warning
+/// and its `unknown-kind` annotation; the core group, which has no name,
+/// is said to be the core group.
+#[rstest]
+#[case::core_group("", "ConfigMap", "ConfigMap (core group)")]
+#[case::a_custom_resources_group("example.com", "Widget", "example.com/Widget")]
+fn an_unknown_kind_is_named(#[case] group: &str, #[case] kind: &str, #[case] named: &str) {
+    let request = json!({
+        "uid": "1", "operation": "CREATE", "name": "thing", "namespace": "default",
+        "kind": {"group": group, "version": "v1", "kind": kind},
+        "object": {"apiVersion": "v1", "kind": kind, "metadata": {"name": "thing"}},
+    });
+    let answer = answer(request, json!({}));
+    assert_eq!(answer["accepted"], true);
+    assert_eq!(
+        annotations(&answer),
+        [
+            ("decision".to_owned(), "accepted".to_owned()),
+            ("mode".to_owned(), "validate".to_owned()),
+            ("reason".to_owned(), "unknown-kind".to_owned()),
+            ("unknown-kind".to_owned(), named.to_owned()),
+        ]
+    );
+    let warning = answer["warnings"][0].as_str().unwrap();
+    assert!(
+        warning.contains(&format!("does not know {named}")),
+        "{warning}"
+    );
+}
+
+/// The facade lists every custom resource the policy knows, by group and
+/// kind, for the packaging tests and the docs.
+#[test]
+fn the_known_custom_resources_are_listed() {
+    let known = always_pull_images_core::known_custom_resources();
+    assert_eq!(known.len(), 43);
+    for expected in [
+        ("argoproj.io", "Rollout"),
+        ("serving.knative.dev", "Service"),
+        ("jobset.x-k8s.io", "JobSet"),
+        ("tekton.dev", "PipelineRun"),
+        ("sparkoperator.k8s.io", "ScheduledSparkApplication"),
+    ] {
+        assert!(known.contains(&expected), "{expected:?}");
+    }
+}

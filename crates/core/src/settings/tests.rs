@@ -52,6 +52,9 @@ fn accepted(#[case] settings: serde_json::Value) {
 #[case::no_place(json!({"customResources": [{"group": "example.com", "kind": "Widget"}]}), "customResources[0] \"example.com/Widget\" names no place (podTemplates, podSpecs or containers)")]
 #[case::an_index_in_a_path(json!({"customResources": [{"group": "example.com", "kind": "Widget", "podTemplates": ["spec.workers[0].template"]}]}), "has podTemplates[0] \"spec.workers[0].template\" that has a '[' that does not open \"[*]\"")]
 #[case::a_json_pointer(json!({"customResources": [{"group": "example.com", "kind": "Widget", "containers": ["/spec/runner"]}]}), "has containers[0] \"/spec/runner\" that has '/' in a member name")]
+#[case::a_group_longer_than_a_dns_name(json!({"customResources": [{"group": format!("{}.{}.{}.{}", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(62)), "kind": "Widget", "podSpecs": ["spec"]}]}), "has a group that is longer than 253 characters")]
+#[case::an_empty_kind(json!({"customResources": [{"group": "example.com", "kind": "", "podSpecs": ["spec"]}]}), "customResources[0] \"example.com/\" has a kind that is empty")]
+#[case::a_kind_starting_with_a_digit(json!({"customResources": [{"group": "example.com", "kind": "2Widget", "podSpecs": ["spec"]}]}), "has a kind that does not start with a letter")]
 #[case::named_twice(json!({"customResources": [{"group": "example.com", "kind": "Widget", "podSpecs": ["spec"]}, {"group": "example.com", "kind": "Widget", "podSpecs": ["spec"]}]}), "customResources[1] \"example.com/Widget\" is named twice")]
 fn refused(#[case] settings: serde_json::Value, #[case] expected: &str) {
     let error = validate(settings).expect_err("must be refused");
@@ -59,6 +62,35 @@ fn refused(#[case] settings: serde_json::Value, #[case] expected: &str) {
         error.contains(expected),
         "{error:?} should contain {expected:?}"
     );
+}
+
+/// A group of exactly 253 characters, the most a DNS name holds, is one.
+#[test]
+fn a_group_of_253_characters_is_accepted() {
+    let group = format!(
+        "{}.{}.{}.{}",
+        "a".repeat(63),
+        "b".repeat(63),
+        "c".repeat(63),
+        "d".repeat(61)
+    );
+    assert_eq!(group.len(), 253);
+    validate(
+        json!({"customResources": [{"group": group, "kind": "Widget", "podSpecs": ["spec"]}]}),
+    )
+    .unwrap();
+}
+
+/// A custom resource whose every path is refused is told so path by path,
+/// not also that it names no place.
+#[test]
+fn a_custom_resource_with_only_bad_paths_is_told_of_each_path() {
+    let error = validate(json!({"customResources": [
+        {"group": "example.com", "kind": "Widget", "podTemplates": ["spec..template"]},
+    ]}))
+    .unwrap_err();
+    assert!(error.contains("podTemplates[0]"), "{error}");
+    assert!(!error.contains("names no place"), "{error}");
 }
 
 #[test]

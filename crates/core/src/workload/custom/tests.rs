@@ -160,6 +160,16 @@ fn finds_every_place_of_a_known_resource(
     json!({"spec": {"image": "flink:1.20", "imagePullPolicy": 1}}),
     "spec.imagePullPolicy is a number, must be a string"
 )]
+#[case::a_templates_spec_not_an_object(
+    "argoproj.io", "Rollout",
+    json!({"spec": {"template": {"spec": "x"}}}),
+    "spec.template.spec is a string, must be an object"
+)]
+#[case::containers_not_a_list(
+    "serving.knative.dev", "Revision",
+    json!({"spec": {"containers": "app"}}),
+    "spec.containers is a string, must be a list"
+)]
 #[case::the_object_not_an_object("argoproj.io", "Rollout", json!([1]), "object is a list, must be an object")]
 #[case::metadata_not_an_object(
     "argoproj.io", "Rollout",
