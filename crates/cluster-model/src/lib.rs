@@ -7,7 +7,9 @@
 //! - [`setup`]: how the policy is installed;
 //! - [`api_server`]: admission as the API server runs it;
 //! - [`controllers`]: Deployment, ReplicaSet, ReplicationController,
-//!   StatefulSet, DaemonSet, Job and CronJob controllers;
+//!   StatefulSet, DaemonSet, Job and CronJob controllers, an Argo Rollout's
+//!   and a Knative Service's operator;
+//! - [`writes`]: who writes, what, and what became of it;
 //! - [`world`]: what actions write to, the model or a real cluster;
 //! - [`actions`]: user actions, generated with proptest;
 //! - [`invariants`]: what must hold after every step;
@@ -28,6 +30,7 @@ pub mod sequences;
 pub mod setup;
 pub mod summary;
 pub mod world;
+pub mod writes;
 
 use std::cell::RefCell;
 use std::time::{Duration, Instant};

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::api_server::{Actor, Operation, Outcome};
 use crate::objects::{self, Key, Kind};
+use crate::writes::{Actor, Operation, Outcome};
 
 /// A cluster that actions write to.
 pub trait World {

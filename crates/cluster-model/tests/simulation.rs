@@ -245,3 +245,40 @@ fn regressions(
     cluster_model::play(&scenario, &mut InProcess, &mut tally)
         .unwrap_or_else(|breach| panic!("{breach}"));
 }
+
+/// `updateStatefulSet` ends its sync at a refused create, before it deletes
+/// anything: a StatefulSet scaled down from 2 to 1 while its Pod 0 cannot be
+/// made again keeps Pod 1 (Kubernetes 1.20 on the real-cluster tests did;
+/// the model once deleted it first).
+#[test]
+fn a_stateful_set_deletes_nothing_while_a_create_is_refused() {
+    use cluster_model::api_server::Cluster;
+    use cluster_model::{actions, controllers};
+
+    let named = cluster_model::sequences::all()
+        .into_iter()
+        .find(|n| {
+            n.name
+                .contains("scaled down while its first Pod cannot be made again")
+        })
+        .expect("the named sequence");
+    let mut backend = InProcess;
+    let mut cluster = Cluster::new(named.scenario.setup, &mut backend);
+    let scenario = &named.scenario;
+    for (step, action) in scenario.before_install.iter().enumerate() {
+        actions::apply(&mut cluster, action, step);
+        controllers::reconcile(&mut cluster);
+    }
+    cluster.installed = true;
+    for (step, action) in scenario.steps.iter().enumerate() {
+        actions::apply(&mut cluster, action, scenario.before_install.len() + step);
+        controllers::reconcile(&mut cluster);
+    }
+    let pods: Vec<&str> = cluster
+        .objects
+        .keys()
+        .filter(|key| key.kind == Kind::Pod)
+        .map(|key| key.name.as_str())
+        .collect();
+    assert_eq!(pods, ["statefulset-0-1"]);
+}

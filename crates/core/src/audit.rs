@@ -6,8 +6,8 @@
 //! A small fixed set of keys, each a valid annotation name part, and values
 //! of at most [`VALUE_MAX`] bytes whatever the object: a 1,000-container
 //! Deployment lists entries until the budget is spent, then counts the rest.
-//! Requests the policy ignores (other kinds, DELETE, other subresources) get
-//! none.
+//! DELETE and other subresources get none; a kind the policy does not know
+//! gets `unknown-kind`.
 
 use std::fmt::Write as _;
 

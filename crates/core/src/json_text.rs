@@ -1,6 +1,6 @@
 //! Splitting JSON text that is known to be valid (it came from a
 //! `RawValue`) into its parts, without building values: what the policy needs
-//! to compare two templates and to find an object's controller, in fewer
+//! to compare two templates and to read an object's owner references, in fewer
 //! bytes of wasm than serde's generic code for each shape.
 
 use std::borrow::Cow;

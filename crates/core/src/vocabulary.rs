@@ -1,5 +1,5 @@
-//! The words the reader, the decision and the writers share: the kinds of
-//! object the policy judges, the lists of a pod spec that name images, field
+//! The words the reader, the decision and the writers share: the built-in
+//! kinds the policy judges, the lists of a pod spec that name images, field
 //! paths as messages write them, and where a pull policy is written. A leaf:
 //! it imports nothing of this crate.
 
@@ -7,7 +7,8 @@ use std::fmt;
 
 use serde_json::value::RawValue;
 
-/// A kind of object the policy judges.
+/// A built-in kind the policy judges (custom resources are read from their
+/// own table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum WorkloadKind {
     Pod,

@@ -11,83 +11,24 @@
     clippy::indexing_slicing
 )]
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 
-/// The code of a file before its `#[cfg(test)]` module, which comes last.
-fn without_tests(text: &str) -> &str {
-    text.find("#[cfg(test)]").map_or(text, |at| &text[..at])
-}
+use test_support::module_graph::{Graph, assert_no_circle, imports};
 
-/// Every module of `src/` and the modules of this crate it names.
-fn imports() -> BTreeMap<String, BTreeSet<String>> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut graph = BTreeMap::new();
-    for entry in std::fs::read_dir(&src).unwrap().flatten() {
-        let path = entry.path();
-        let Some(module) = path.file_stem().and_then(|s| s.to_str()) else {
-            continue;
-        };
-        if path.extension().is_none_or(|e| e != "rs") || module == "lib" {
-            continue;
-        }
-        let mut code = without_tests(&std::fs::read_to_string(&path).unwrap()).to_owned();
-        // A module's folder holds its tests (excluded) and its own submodules.
-        if let Ok(folder) = std::fs::read_dir(src.join(module)) {
-            for file in folder.flatten().map(|e| e.path()) {
-                let name = file.file_name().unwrap().to_string_lossy().into_owned();
-                if file.is_file() && !name.starts_with("tests") {
-                    code.push_str(without_tests(&std::fs::read_to_string(&file).unwrap()));
-                }
-            }
-        }
-        let named = code
-            .split("crate::")
-            .skip(1)
-            .map(|rest| {
-                rest.chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect::<String>()
-            })
-            .filter(|name| !name.is_empty() && name != module)
-            .collect();
-        graph.insert(module.to_owned(), named);
-    }
-    graph
-}
-
-/// A path of imports from `from` back to `from`, if there is one.
-fn circle(graph: &BTreeMap<String, BTreeSet<String>>, from: &str) -> Option<Vec<String>> {
-    let mut stack = vec![vec![from.to_owned()]];
-    let mut seen = BTreeSet::new();
-    while let Some(path) = stack.pop() {
-        let last = path.last().unwrap();
-        for next in graph.get(last).into_iter().flatten() {
-            if next == from {
-                return Some([path.clone(), vec![next.clone()]].concat());
-            }
-            if seen.insert(next.clone()) {
-                stack.push([path.clone(), vec![next.clone()]].concat());
-            }
-        }
-    }
-    None
+fn graph() -> Graph {
+    imports(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
 }
 
 #[test]
 fn no_module_imports_one_that_imports_it_back() {
-    let graph = imports();
+    let graph = assert_no_circle(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
     assert!(graph.len() > 10, "the modules of src/: {graph:?}");
-    for module in graph.keys() {
-        if let Some(path) = circle(&graph, module) {
-            panic!("a circle of imports: {}", path.join(" -> "));
-        }
-    }
 }
 
 #[test]
 fn the_vocabulary_and_the_json_views_are_leaves() {
-    let graph = imports();
+    let graph = graph();
     for leaf in ["vocabulary", "json_view", "image_reference"] {
         assert_eq!(
             graph[leaf],
@@ -103,4 +44,50 @@ fn the_vocabulary_and_the_json_views_are_leaves() {
         !graph["decision"].contains("request"),
         "the decision sees a view, not the wire type"
     );
+}
+
+/// The module table of CONTRIBUTING.md: each row's modules and the modules
+/// they import, as written.
+fn documented() -> Vec<(BTreeSet<String>, BTreeSet<String>)> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../CONTRIBUTING.md"),
+    )
+    .unwrap();
+    let at = text.find("| module | holds | imports |").unwrap();
+    let names = |cell: &str| -> BTreeSet<String> {
+        cell.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect()
+    };
+    text[at..]
+        .lines()
+        .skip(2)
+        .take_while(|line| line.starts_with('|'))
+        .map(|line| {
+            let cells: Vec<&str> = line.split(" | ").collect();
+            (names(cells[0]), names(cells[cells.len() - 1]))
+        })
+        .collect()
+}
+
+#[test]
+fn the_contributors_module_table_is_the_code() {
+    let graph = graph();
+    let rows = documented();
+    let listed: BTreeSet<String> = rows.iter().flat_map(|(m, _)| m.clone()).collect();
+    assert_eq!(
+        listed,
+        graph.keys().cloned().collect(),
+        "CONTRIBUTING.md lists every module of src/, once"
+    );
+    for (modules, imports) in rows {
+        let actual: BTreeSet<String> = modules
+            .iter()
+            .flat_map(|m| graph[m].clone())
+            .filter(|i| !modules.contains(i))
+            .collect();
+        assert_eq!(imports, actual, "CONTRIBUTING.md: what {modules:?} import");
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod files;
 pub mod invariants;
+pub mod module_graph;
 pub mod scenarios;
 pub mod structured;
 pub mod verdicts;

@@ -65,6 +65,19 @@ fn delete_past(cluster: &mut Cluster<'_>, set: &Value, want: u64) {
     }
 }
 
+/// Makes the StatefulSet's Pod `pod` from `template`; whether it was admitted.
+fn make_pod(
+    cluster: &mut Cluster<'_>,
+    key: &Key,
+    set: &Value,
+    template: &Value,
+    pod: &Key,
+) -> bool {
+    let name = Some(pod.name.clone());
+    let made = pod_from_template(cluster, Kind::StatefulSet, set, template, name);
+    create_pod(cluster, key, made)
+}
+
 /// A StatefulSet's Pod of `ordinal`.
 fn ordinal_pod(set: &Key, ordinal: u64) -> Key {
     Key {
@@ -105,21 +118,24 @@ fn revisions(cluster: &mut Cluster<'_>, key: &Key, set: &Value) -> Revisions {
 }
 
 /// `updateStatefulSet` (pkg/controller/statefulset/stateful_set_control.go),
-/// `newVersionedStatefulSetPod` (stateful_set_utils.go): Pods `<name>-<i>`
-/// made in order, each from the revision its ordinal takes: below a
-/// `RollingUpdate` partition the current revision, else the update revision
-/// (the template). Only `RollingUpdate` deletes a Pod of another revision
-/// (to make it again), at or above the partition; `OnDelete` waits for
-/// someone else to delete it. The current revision becomes the update one
-/// when every Pod runs it (`status.currentRevision`; each revision's template
-/// is kept, as a ControllerRevision). Ordinals past `replicas` are deleted.
+/// `newVersionedStatefulSetPod` (stateful_set_utils.go), in its order: first
+/// the missing Pods `<name>-<i>` of ordinals below `replicas` are made, in
+/// order, each from the revision its ordinal takes (below a `RollingUpdate`
+/// partition the current revision, else the update revision: the template);
+/// a refused create ends the sync there, so nothing is deleted. Then the
+/// Pods of ordinals past `replicas` are deleted. Then, for `RollingUpdate`
+/// only, from the highest ordinal down to the partition, a Pod of another
+/// revision is deleted and made again (the next sync's create), until one is
+/// refused; `OnDelete` waits for someone else to delete it. The current
+/// revision becomes the update one when every Pod runs it
+/// (`status.currentRevision`; each revision's template is kept, as a
+/// ControllerRevision).
 pub(super) fn stateful_sets(cluster: &mut Cluster<'_>) {
     for key in cluster.managed(Kind::StatefulSet) {
         let Some(set) = cluster.get(&key).cloned() else {
             continue;
         };
         let want = replicas(&set);
-        delete_past(cluster, &set, want);
         let Revisions {
             update,
             update_revision,
@@ -131,19 +147,23 @@ pub(super) fn stateful_sets(cluster: &mut Cluster<'_>) {
             .pointer("/spec/updateStrategy/rollingUpdate/partition")
             .and_then(Value::as_u64)
             .unwrap_or(0);
-        for ordinal in 0..want {
+        let all_made = (0..want).all(|ordinal| {
             let pod = ordinal_pod(&key, ordinal);
             let below_partition = !on_delete && ordinal < partition;
-            let replace = !on_delete && !below_partition;
-            if replace && cluster.get(&pod).is_some() && outdated(cluster, &pod, &update_revision) {
-                cluster.delete(&pod);
-            }
-            if cluster.get(&pod).is_none() {
-                let template = if below_partition { &current } else { &update };
-                let name = Some(pod.name.clone());
-                let made = pod_from_template(cluster, Kind::StatefulSet, &set, template, name);
-                if !create_pod(cluster, &key, made) {
-                    break;
+            let template = if below_partition { &current } else { &update };
+            cluster.get(&pod).is_some() || make_pod(cluster, &key, &set, template, &pod)
+        });
+        if all_made {
+            delete_past(cluster, &set, want);
+            if !on_delete {
+                for ordinal in (partition..want).rev() {
+                    let pod = ordinal_pod(&key, ordinal);
+                    if cluster.get(&pod).is_some() && outdated(cluster, &pod, &update_revision) {
+                        cluster.delete(&pod);
+                        if !make_pod(cluster, &key, &set, &update, &pod) {
+                            break;
+                        }
+                    }
                 }
             }
         }

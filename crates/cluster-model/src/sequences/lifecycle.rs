@@ -1,6 +1,7 @@
-//! Lifecycle sequences: workloads made before the policy, owners the policy
-//! never sees (an Argo Rollout, a Knative Service), old revisions that make
-//! Pods again, a queue controller.
+//! Lifecycle sequences: workloads made before the policy, owners of custom
+//! kinds (an Argo Rollout, a Knative Service: judged when a person writes
+//! them, their controllers' objects accepted as written), old revisions that
+//! make Pods again, a queue controller.
 
 use super::{
     ALWAYS, Expect, IF_NOT_PRESENT, KNATIVE_IN_MUTATE_MODE, Named, Pods, create, made_before, setup,
@@ -59,7 +60,7 @@ fn two_containers() -> Action {
 }
 
 /// What controllers make of workloads written before the policy, of owners
-/// the policy never sees, and of old revisions: each a sequence a real
+/// of custom kinds, and of old revisions: each a sequence a real
 /// cluster makes (a table).
 #[allow(clippy::too_many_lines)]
 pub fn sequences() -> Vec<Named> {
@@ -199,6 +200,19 @@ pub fn sequences() -> Vec<Named> {
                 Action::DeletePod { target: 1 },
             ],
             Expect::Made(Pods::Unpatched),
+        ),
+        named(
+            "validate mode: a StatefulSet made before the policy, scaled down while its first Pod cannot be made again, keeps its last Pod",
+            Mode::Validate,
+            made_before(Kind::StatefulSet),
+            vec![
+                Action::DeletePod { target: 0 },
+                Action::Scale {
+                    target: 0,
+                    replicas: 1,
+                },
+            ],
+            Expect::Made(Pods::Rejected),
         ),
         named(
             "validate mode judges the Pod an old ReplicaSet re-makes while its Deployment is paused",

@@ -1,6 +1,6 @@
 //! The shapes read from an object: its metadata (name, the mirror-pod
-//! annotation, the controlling owner) and the members of a pod spec that name
-//! images. Every other member is skipped unread.
+//! annotation, an owner reference: the controller's, else the first) and the
+//! members of a pod spec that name images. Every other member is skipped unread.
 
 use std::borrow::Cow;
 

@@ -26,6 +26,8 @@ struct Totals {
     scenarios: u64,
     steps: u64,
     writes: u64,
+    /// Scenarios that ended at a difference (reported apart).
+    differing: u64,
     started: Option<Instant>,
 }
 
@@ -39,11 +41,12 @@ impl Totals {
     fn report(&self) -> String {
         let seconds = self.started.map_or(0.0, |s| s.elapsed().as_secs_f64());
         format!(
-            "{} scenarios, {} steps, {} writes by the scenarios ({:.1} a second), 0 differences",
-            self.scenarios,
+            "{} scenarios, {} steps, {} writes by the scenarios ({:.1} a second), {} differences",
+            self.scenarios + self.differing,
             self.steps,
             self.writes,
-            self.writes as f64 / seconds.max(0.001)
+            self.writes as f64 / seconds.max(0.001),
+            self.differing
         )
     }
 }
@@ -128,6 +131,7 @@ pub fn fresh_seeds(stack: &mut Stack, seconds: u64) -> Result<String, String> {
             Err(why) => {
                 eprintln!("seed {}: {why}", seed_hex(&seed));
                 differences.push(format!("seed {}: {why}", seed_hex(&seed)));
+                totals.differing += 1;
             }
         }
         if replay.is_some() {
@@ -136,12 +140,7 @@ pub fn fresh_seeds(stack: &mut Stack, seconds: u64) -> Result<String, String> {
     }
     match differences.is_empty() {
         true => Ok(totals.report()),
-        false => Err(format!(
-            "{} differences after {}:\n{}",
-            differences.len(),
-            totals.report(),
-            differences.join("\n")
-        )),
+        false => Err(format!("{}:\n{}", totals.report(), differences.join("\n"))),
     }
 }
 
