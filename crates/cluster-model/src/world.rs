@@ -54,7 +54,11 @@ pub fn top_level(objects: &BTreeMap<Key, Value>) -> Vec<Key> {
 /// The objects of `kind` in an order that does not depend on the names
 /// controllers generate (a ReplicaSet's hash, a Pod's random suffix): by
 /// namespace, the top-level object that owns them, their replicas (most
-/// first), their images and pull policies, and only then their names.
+/// first), their images and pull policies, what else people change in a
+/// template (its annotations, as `kubectl rollout restart` sets them, and the
+/// first container's `env`), and only then their names. A Deployment's old
+/// and new ReplicaSets that differ only by a restart are thus told apart the
+/// same way in the model and on a real cluster.
 pub fn in_target_order(objects: &BTreeMap<Key, Value>, kind: Kind) -> Vec<Key> {
     let by_uid: BTreeMap<&str, &Key> = objects
         .iter()
@@ -73,6 +77,7 @@ pub fn in_target_order(objects: &BTreeMap<Key, Value>, kind: Kind) -> Vec<Key> {
                 root.to_string(),
                 std::cmp::Reverse(replicas),
                 entries,
+                marks(kind, object),
                 key.name.clone(),
             );
             (order, key.clone())
@@ -88,7 +93,22 @@ type TargetKey = (
     std::cmp::Reverse<Option<u64>>,
     Vec<(String, String)>,
     String,
+    String,
 );
+
+/// The template's annotations and first container's `env`, as text: what
+/// the API server stores as written (it defaults neither).
+fn marks(kind: Kind, object: &Value) -> String {
+    let spec = kind.pod_spec_pointer();
+    let metadata = spec.strip_suffix("/spec").unwrap_or_default();
+    let annotations = object.pointer(&format!("{metadata}/metadata/annotations"));
+    let env = object.pointer(&format!("{spec}/containers/0/env"));
+    format!(
+        "{} {}",
+        objects::canonical(annotations),
+        objects::canonical(env)
+    )
+}
 
 /// The top-level object a chain of controller references leads to (the
 /// object itself when no controller owns it).
@@ -115,4 +135,44 @@ pub fn nth(keys: Vec<Key>, target: usize) -> Option<Key> {
     (count > 0)
         .then(|| keys.into_iter().nth(target % count))
         .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use serde_json::json;
+
+    /// Two ReplicaSets of one Deployment that differ only by a restart are
+    /// ordered by the restart, whatever names their hashes gave them.
+    #[test]
+    fn a_restart_orders_replica_sets_that_look_alike() {
+        let replica_set = |name: &str, uid: &str, restarted: Option<&str>| {
+            let mut template = json!({"spec": {"containers": [{"name": "c", "image": "nginx"}]}});
+            if let Some(at) = restarted {
+                template["metadata"] =
+                    json!({"annotations": {"kubectl.kubernetes.io/restartedAt": at}});
+            }
+            let owner = json!([{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web",
+                                "uid": "uid-0", "controller": true}]);
+            let object = json!({"metadata": {"name": name, "namespace": "default", "uid": uid,
+                                             "ownerReferences": owner},
+                                "spec": {"replicas": 0, "template": template}});
+            (Key::of(Kind::ReplicaSet, &object), object)
+        };
+        for (old, new) in [("web-aaaa", "web-zzzz"), ("web-zzzz", "web-aaaa")] {
+            let deployment =
+                json!({"metadata": {"name": "web", "namespace": "default", "uid": "uid-0"}});
+            let objects: BTreeMap<Key, Value> = [
+                (Key::of(Kind::Deployment, &deployment), deployment),
+                replica_set(old, "uid-1", None),
+                replica_set(new, "uid-2", Some("2026-12-02T05:03:00Z")),
+            ]
+            .into_iter()
+            .collect();
+            let order = in_target_order(&objects, Kind::ReplicaSet);
+            assert_eq!(order[0].name, old, "the one never restarted comes first");
+        }
+    }
 }

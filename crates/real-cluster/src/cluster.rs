@@ -47,6 +47,9 @@ pub struct RealCluster<'a> {
     made: BTreeMap<String, WriteEvent>,
     /// The uids of the objects this world created as a user.
     written: BTreeSet<String>,
+    /// The stand-in kubelet's clock: seconds since midnight, one more for
+    /// each round of Pods it makes ready.
+    ready_clock: u32,
 }
 
 impl<'a> RealCluster<'a> {
@@ -76,6 +79,7 @@ impl<'a> RealCluster<'a> {
             before_install: BTreeSet::new(),
             made: BTreeMap::new(),
             written: BTreeSet::new(),
+            ready_clock: 0,
         })
     }
 
@@ -123,8 +127,15 @@ impl<'a> RealCluster<'a> {
 
     /// The stand-in kubelet: every Pod not yet ready is made running and
     /// ready (a status write, not judged). Returns the objects as listed.
+    ///
+    /// Each round's Pods are ready a second after the last round's: a
+    /// ReplicaSet or Job scaled down deletes the Pod ready for the shortest
+    /// time first (`controller.ActivePods`), the newest, as the model does.
+    /// With one time for all, the choice falls to creation times, which tie
+    /// within a second, and Go's sort picks any.
     pub fn settle(&mut self) -> Result<BTreeMap<Key, Value>, String> {
         let objects = self.list()?;
+        let mut ready_at = None;
         for (key, pod) in objects.iter().filter(|(k, _)| k.kind == Kind::Pod) {
             let ready = pod
                 .pointer("/status/conditions")
@@ -136,8 +147,18 @@ impl<'a> RealCluster<'a> {
             if ready || pod.pointer("/metadata/deletionTimestamp").is_some() {
                 continue;
             }
+            let at = ready_at.get_or_insert_with(|| {
+                self.ready_clock += 1;
+                let seconds = self.ready_clock % 86_400;
+                format!(
+                    "2026-12-07T{:02}:{:02}:{:02}Z",
+                    seconds / 3600,
+                    seconds / 60 % 60,
+                    seconds % 60
+                )
+            });
             let status = json!({"status": {"phase": "Running", "conditions": [
-                {"type": "Ready", "status": "True", "lastTransitionTime": "2026-12-07T00:00:00Z"},
+                {"type": "Ready", "status": "True", "lastTransitionTime": at},
             ]}});
             let path = format!(
                 "{}/{}/status",
