@@ -309,6 +309,29 @@ fn the_readme_documents_every_setting_with_its_default() {
     }
 }
 
+/// The README's settings example is one the policy accepts, and it shows
+/// every setting that takes a list.
+#[test]
+fn the_readme_settings_example_passes_the_policys_settings_validation() {
+    let readme = read("README.md");
+    let block = readme
+        .split("```yaml\nsettings:\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a ```yaml block starting with settings: in the README");
+    let example: Value = serde_yaml::from_str(block).unwrap();
+    let settings = serde_json::to_value(&example).unwrap();
+    for list in ["exemptNamespaces", "trustedRegistries", "customResources"] {
+        assert!(settings[list].is_array(), "the README example shows {list}");
+    }
+    let verdict = common::instance().validate_settings(&settings).unwrap();
+    assert!(
+        verdict.valid,
+        "the README's settings: {:?}",
+        verdict.message
+    );
+}
+
 #[derive(Debug, Deserialize)]
 struct PolicyDoc {
     kind: String,

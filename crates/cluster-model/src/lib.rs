@@ -137,6 +137,15 @@ pub fn play_recorded(
     backend: &mut dyn PolicyBackend,
     tally: &mut Tally,
 ) -> Result<Vec<api_server::WriteEvent>, String> {
+    play_to_end(scenario, backend, tally).map(|(_, written)| written)
+}
+
+/// [`play_recorded`], with the cluster as the scenario left it.
+pub fn play_to_end<'b>(
+    scenario: &Scenario,
+    backend: &'b mut dyn PolicyBackend,
+    tally: &mut Tally,
+) -> Result<(Cluster<'b>, Vec<api_server::WriteEvent>), String> {
     let mut cluster = Cluster::new(scenario.setup, backend);
     for (step, action) in scenario.before_install.iter().enumerate() {
         actions::apply(&mut cluster, action, step);
@@ -161,7 +170,7 @@ pub fn play_recorded(
     }
     tally.sequences += 1;
     tally.admission_calls += cluster.calls;
-    Ok(written)
+    Ok((cluster, written))
 }
 
 /// Plays `cases` scenarios generated from `seed`, shrinking a failing one to

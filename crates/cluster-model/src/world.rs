@@ -72,12 +72,20 @@ pub fn in_target_order(objects: &BTreeMap<Key, Value>, kind: Kind) -> Vec<Key> {
             let spec = object.pointer(kind.pod_spec_pointer());
             let replicas = object.pointer("/spec/replicas").and_then(Value::as_u64);
             let entries = spec.map(objects::entries).unwrap_or_default();
+            let annotations = kind
+                .template_pointer()
+                .map_or_else(
+                    || object.get("metadata"),
+                    |at| object.pointer(&format!("{at}/metadata")),
+                )
+                .and_then(|metadata| metadata.get("annotations"));
+            let env = spec.and_then(|spec| spec.pointer("/containers/0/env"));
             let order = (
                 key.namespace.clone(),
                 root.to_string(),
                 std::cmp::Reverse(replicas),
                 entries,
-                marks(kind, object),
+                (objects::canonical(annotations), objects::canonical(env)),
                 key.name.clone(),
             );
             (order, key.clone())
@@ -92,23 +100,9 @@ type TargetKey = (
     String,
     std::cmp::Reverse<Option<u64>>,
     Vec<(String, String)>,
-    String,
+    (String, String),
     String,
 );
-
-/// The template's annotations and first container's `env`, as text: what
-/// the API server stores as written (it defaults neither).
-fn marks(kind: Kind, object: &Value) -> String {
-    let spec = kind.pod_spec_pointer();
-    let metadata = spec.strip_suffix("/spec").unwrap_or_default();
-    let annotations = object.pointer(&format!("{metadata}/metadata/annotations"));
-    let env = object.pointer(&format!("{spec}/containers/0/env"));
-    format!(
-        "{} {}",
-        objects::canonical(annotations),
-        objects::canonical(env)
-    )
-}
 
 /// The top-level object a chain of controller references leads to (the
 /// object itself when no controller owns it).

@@ -252,9 +252,6 @@ fn regressions(
 /// the model once deleted it first).
 #[test]
 fn a_stateful_set_deletes_nothing_while_a_create_is_refused() {
-    use cluster_model::api_server::Cluster;
-    use cluster_model::{actions, controllers};
-
     let named = cluster_model::sequences::all()
         .into_iter()
         .find(|n| {
@@ -263,17 +260,9 @@ fn a_stateful_set_deletes_nothing_while_a_create_is_refused() {
         })
         .expect("the named sequence");
     let mut backend = InProcess;
-    let mut cluster = Cluster::new(named.scenario.setup, &mut backend);
-    let scenario = &named.scenario;
-    for (step, action) in scenario.before_install.iter().enumerate() {
-        actions::apply(&mut cluster, action, step);
-        controllers::reconcile(&mut cluster);
-    }
-    cluster.installed = true;
-    for (step, action) in scenario.steps.iter().enumerate() {
-        actions::apply(&mut cluster, action, scenario.before_install.len() + step);
-        controllers::reconcile(&mut cluster);
-    }
+    let (cluster, _) =
+        cluster_model::play_to_end(&named.scenario, &mut backend, &mut Tally::default())
+            .unwrap_or_else(|breach| panic!("{breach}"));
     let pods: Vec<&str> = cluster
         .objects
         .keys()

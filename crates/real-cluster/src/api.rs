@@ -71,6 +71,21 @@ impl Api {
         self.call("POST", path, Some(("application/json", body)))
     }
 
+    /// Creates the namespace `name` with `labels`; an error names it.
+    pub fn create_namespace(&self, name: &str, labels: &[(&str, &str)]) -> Result<(), String> {
+        let labels: serde_json::Map<String, Value> = labels
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), Value::from(*value)))
+            .collect();
+        let namespace = serde_json::json!({"apiVersion": "v1", "kind": "Namespace",
+                                           "metadata": {"name": name, "labels": labels}});
+        let answer = self.post("/api/v1/namespaces", &namespace)?;
+        match answer.ok() {
+            true => Ok(()),
+            false => Err(format!("namespace {name}: {}", answer.message())),
+        }
+    }
+
     pub fn put(&self, path: &str, body: &Value) -> Result<Answer, String> {
         self.call("PUT", path, Some(("application/json", body)))
     }

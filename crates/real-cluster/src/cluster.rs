@@ -60,12 +60,7 @@ impl<'a> RealCluster<'a> {
             .map(|model| (*model, format!("{model}-s{number}")))
             .collect();
         for (_, real) in &namespaces {
-            let namespace =
-                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": real}});
-            let created = api.post("/api/v1/namespaces", &namespace)?;
-            if !created.ok() {
-                return Err(format!("namespace {real}: {}", created.message()));
-            }
+            api.create_namespace(real, &[])?;
         }
         Ok(RealCluster {
             api,
@@ -116,7 +111,7 @@ impl<'a> RealCluster<'a> {
                 .merge_patch(&format!("/api/v1/namespaces/{real}"), &patch)?;
         }
         let first = self.real_namespace(NAMESPACES[0]);
-        crate::control_plane::wait_for(
+        crate::waiting::wait_for(
             "the policy judging the scenario",
             std::time::Duration::from_secs(30),
             || Ok(probe(self.api, &first)?.then_some(())),

@@ -8,13 +8,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::json;
 
 use crate::api::Api;
 use crate::pki::Pki;
-use crate::process::{Process, free_port};
+use crate::process::{Process, free_port, scratch_dir};
+use crate::waiting::wait_for;
 
 /// How long the API server and the controllers may take to be ready.
 const READY_WITHIN: Duration = Duration::from_secs(90);
@@ -32,26 +33,6 @@ pub struct ControlPlane {
     pub server: String,
     /// etcd, the API server, the controllers: stopped in reverse order.
     processes: Vec<Process>,
-}
-
-/// Where a condition is awaited: polls `check` until it gives a value or
-/// `within` passes; the error names what was awaited and the last reason.
-pub fn wait_for<T>(
-    what: &str,
-    within: Duration,
-    mut check: impl FnMut() -> Result<Option<T>, String>,
-) -> Result<T, String> {
-    let started = Instant::now();
-    let mut last = String::new();
-    while started.elapsed() < within {
-        match check() {
-            Ok(Some(value)) => return Ok(value),
-            Ok(None) => {}
-            Err(reason) => last = reason,
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Err(format!("{what}: not within {within:?} ({last})"))
 }
 
 impl ControlPlane {
@@ -150,19 +131,6 @@ impl Drop for ControlPlane {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
-}
-
-/// A fresh folder for one run, under the temporary directory.
-pub fn scratch_dir(what: &str) -> Result<PathBuf, String> {
-    static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!(
-        "always-pull-images-{what}-{}-{n}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    Ok(dir)
 }
 
 /// etcd on two free ports, its data on tmpfs when there is one.

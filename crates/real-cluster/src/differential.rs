@@ -20,7 +20,7 @@ use cluster_model::{controllers, invariants};
 
 use crate::api::{Api, collection};
 use crate::cluster::RealCluster;
-use crate::control_plane::wait_for;
+use crate::waiting::wait_for;
 
 /// How long the real cluster may take to reach the model's state after a step.
 pub const SETTLE_WITHIN: Duration = Duration::from_secs(20);

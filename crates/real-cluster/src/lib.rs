@@ -7,6 +7,8 @@
 //!   kube-controller-manager 1.20.2 and the real policy-server over TLS, on
 //!   127.0.0.1, each process stopped by its pid when dropped;
 //! - `api`: a small REST client of the API server;
+//! - `process`, `waiting`: a child process stopped by its pid and its scratch
+//!   folder; a condition polled until it holds (below everything else);
 //! - `cluster`: the cluster model's [`World`](cluster_model::world::World)
 //!   on the real API server, with a stand-in kubelet that marks Pods ready;
 //! - `differential`: a scenario played on the model and the real cluster
@@ -30,3 +32,5 @@ pub mod policy_server;
 pub mod process;
 #[cfg(feature = "client")]
 pub mod stack;
+#[cfg(feature = "client")]
+pub mod waiting;

@@ -13,9 +13,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::control_plane::{scratch_dir, wait_for};
 use crate::pki::Pki;
+use crate::process::scratch_dir;
 use crate::process::{Process, free_port};
+use crate::waiting::wait_for;
 
 /// How long the policy server may take to load its policies.
 const READY_WITHIN: Duration = Duration::from_secs(120);

@@ -98,3 +98,16 @@ pub fn free_port() -> Result<u16, String> {
         .map(|address| address.port())
         .map_err(|e| format!("no free port on 127.0.0.1: {e}"))
 }
+
+/// A fresh folder for one run, under the temporary directory.
+pub fn scratch_dir(what: &str) -> Result<PathBuf, String> {
+    static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!(
+        "always-pull-images-{what}-{}-{n}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(dir)
+}

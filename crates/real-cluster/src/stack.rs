@@ -3,7 +3,6 @@
 //! configurations, installed as kubewarden-controller installs them.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
@@ -11,7 +10,7 @@ use serde_json::{Map, Value, json};
 use cluster_model::backend::PolicyId;
 
 use crate::cluster::{MUTATING_LABEL, VALIDATING_LABEL};
-use crate::control_plane::{ControlPlane, wait_for};
+use crate::control_plane::ControlPlane;
 use crate::manifests::{Endpoint, Policy};
 use crate::policy_server::PolicyServer;
 
@@ -75,13 +74,8 @@ impl Stack {
     /// (1.21 does): an AdmissionPolicy's webhook, and a selector by name,
     /// select on that label, so it is set here.
     pub fn namespace(&self, name: &str) -> Result<(), String> {
-        let namespace = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {
-            "name": name, "labels": {"kubernetes.io/metadata.name": name}}});
-        let answer = self.plane.api.post("/api/v1/namespaces", &namespace)?;
-        match answer.ok() {
-            true => Ok(()),
-            false => Err(format!("namespace {name}: {}", answer.message())),
-        }
+        let labels = [("kubernetes.io/metadata.name", name)];
+        self.plane.api.create_namespace(name, &labels)
     }
 
     /// Where the webhooks call the policy server (`port`: the server's own,
@@ -186,15 +180,6 @@ pub fn model_policies(tools: &Tools) -> Result<Vec<Policy>, String> {
         policies.push(policy);
     }
     Ok(policies)
-}
-
-/// Waits until `check` holds, for the fault tests.
-pub fn eventually(
-    what: &str,
-    within: Duration,
-    check: impl FnMut() -> Result<Option<()>, String>,
-) -> Result<(), String> {
-    wait_for(what, within, check)
 }
 
 /// The module the tests load, checked to exist.

@@ -10,9 +10,26 @@ use std::path::Path;
 /// Module name -> the crate's modules it names (`crate::NAME`).
 pub type Graph = BTreeMap<String, BTreeSet<String>>;
 
-/// The code of a file before its `#[cfg(test)]` module, which comes last.
-fn without_tests(text: &str) -> &str {
-    text.find("#[cfg(test)]").map_or(text, |at| &text[..at])
+/// The code of a file before its `#[cfg(test)] mod`, which comes last
+/// (a single test-only item above it stays), without its comments (a doc
+/// link names a module without importing it).
+fn without_tests(text: &str) -> String {
+    let mut code = String::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let test_module = line.trim() == "#[cfg(test)]"
+            && lines
+                .peek()
+                .is_some_and(|next| next.trim_start().starts_with("mod "));
+        if test_module {
+            break;
+        }
+        if !line.trim_start().starts_with("//") {
+            code.push_str(line);
+            code.push('\n');
+        }
+    }
+    code
 }
 
 /// A folder's files, nested folders included, but for its tests.
@@ -22,12 +39,15 @@ fn code_under(folder: &Path, code: &mut String) {
     };
     for path in entries.flatten().map(|e| e.path()) {
         let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if name.starts_with("tests") {
+            continue;
+        }
         if path.is_dir() {
             code_under(&path, code);
-        } else if path.extension().is_some_and(|e| e == "rs") && !name.starts_with("tests") {
+        } else if path.extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(&path)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            code.push_str(without_tests(&text));
+            code.push_str(&without_tests(&text));
         }
     }
 }
@@ -51,22 +71,64 @@ pub fn imports(src: &Path) -> Graph {
         if is_source {
             let text = std::fs::read_to_string(&path)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            code.push_str(without_tests(&text));
+            code.push_str(&without_tests(&text));
         }
         code_under(&src.join(module), &mut code);
         let named = code
             .split("crate::")
             .skip(1)
-            .map(|rest| {
-                rest.chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect::<String>()
-            })
+            .flat_map(named_modules)
             .filter(|name| !name.is_empty() && name != module)
             .collect::<BTreeSet<_>>();
         graph.entry(module.to_owned()).or_default().extend(named);
     }
     graph
+}
+
+/// The names that follow a `crate::`: one (`crate::a::X`), or each of a
+/// group's (`crate::{a, b::X}`; an item of `lib` reads as a name too, and
+/// matches no module).
+fn named_modules(rest: &str) -> Vec<String> {
+    let first = |text: &str| -> String {
+        text.trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    match rest.strip_prefix('{') {
+        Some(group) => {
+            let mut depth = 0_usize;
+            let end = group
+                .char_indices()
+                .find(|(_, c)| {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => return true,
+                        '}' => depth -= 1,
+                        _ => {}
+                    }
+                    false
+                })
+                .map_or(group.len(), |(at, _)| at);
+            let mut names = Vec::new();
+            let mut depth = 0_usize;
+            let mut start = 0;
+            for (at, c) in group[..end].char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth = depth.saturating_sub(1),
+                    ',' if depth == 0 => {
+                        names.push(first(&group[start..at]));
+                        start = at + 1;
+                    }
+                    _ => {}
+                }
+            }
+            names.push(first(&group[start..end]));
+            names
+        }
+        None => vec![first(rest)],
+    }
 }
 
 /// A path of imports from `from` back to `from`, if there is one.

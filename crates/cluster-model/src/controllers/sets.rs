@@ -65,16 +65,16 @@ fn delete_past(cluster: &mut Cluster<'_>, set: &Value, want: u64) {
     }
 }
 
-/// Makes the StatefulSet's Pod `pod` from `template`; whether it was admitted.
+/// Makes the named Pod `pod` of the set `key` from `template`; whether it was
+/// admitted.
 fn make_pod(
     cluster: &mut Cluster<'_>,
-    key: &Key,
-    set: &Value,
+    (key, set): (&Key, &Value),
     template: &Value,
     pod: &Key,
 ) -> bool {
     let name = Some(pod.name.clone());
-    let made = pod_from_template(cluster, Kind::StatefulSet, set, template, name);
+    let made = pod_from_template(cluster, key.kind, set, template, name);
     create_pod(cluster, key, made)
 }
 
@@ -151,7 +151,7 @@ pub(super) fn stateful_sets(cluster: &mut Cluster<'_>) {
             let pod = ordinal_pod(&key, ordinal);
             let below_partition = !on_delete && ordinal < partition;
             let template = if below_partition { &current } else { &update };
-            cluster.get(&pod).is_some() || make_pod(cluster, &key, &set, template, &pod)
+            cluster.get(&pod).is_some() || make_pod(cluster, (&key, &set), template, &pod)
         });
         if all_made {
             delete_past(cluster, &set, want);
@@ -160,7 +160,7 @@ pub(super) fn stateful_sets(cluster: &mut Cluster<'_>) {
                     let pod = ordinal_pod(&key, ordinal);
                     if cluster.get(&pod).is_some() && outdated(cluster, &pod, &update_revision) {
                         cluster.delete(&pod);
-                        if !make_pod(cluster, &key, &set, &update, &pod) {
+                        if !make_pod(cluster, (&key, &set), &update, &pod) {
                             break;
                         }
                     }
@@ -199,12 +199,8 @@ pub(super) fn daemon_sets(cluster: &mut Cluster<'_>) {
             if cluster.get(&pod).is_some() && outdated(cluster, &pod, &revision) {
                 cluster.delete(&pod);
             }
-            if cluster.get(&pod).is_none() {
-                let name = Some(pod.name.clone());
-                let made = pod_from_template(cluster, Kind::DaemonSet, &set, &template, name);
-                if !create_pod(cluster, &key, made) {
-                    break;
-                }
+            if cluster.get(&pod).is_none() && !make_pod(cluster, (&key, &set), &template, &pod) {
+                break;
             }
         }
     }

@@ -4,6 +4,7 @@
 //! every entry keeps its place in the request text for a mutation.
 
 use std::borrow::Cow;
+use std::rc::Rc;
 
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
@@ -54,6 +55,9 @@ pub(crate) fn read<'a>(
     })
 }
 
+/// The members (name, value) or items (empty name, value) of one value.
+type Parts<'a> = Rc<[(&'a str, &'a str)]>;
+
 /// What the walk found: each place's path, its value (to compare on an
 /// UPDATE), and the entries there.
 #[derive(Default)]
@@ -64,19 +68,20 @@ struct Found<'a> {
     /// The parts of each value already split, by where its text starts:
     /// places that share a path's beginning (an Argo workflow spec's twenty)
     /// split the object and its lists once, not once each.
-    /// Sorted by that offset (a vector: less code than a map).
-    split: Vec<(usize, Vec<(&'a str, &'a str)>)>,
+    /// Sorted by that offset (a vector: less code than a map); shared, so
+    /// a hit copies nothing.
+    split: Vec<(usize, Parts<'a>)>,
 }
 
 impl<'a> Found<'a> {
     /// The members or items of `value`, split once per read.
-    fn parts(&mut self, value: &'a str, object: bool) -> Option<Vec<(&'a str, &'a str)>> {
+    fn parts(&mut self, value: &'a str, object: bool) -> Option<Parts<'a>> {
         let key = value.as_ptr() as usize;
         match self.split.binary_search_by_key(&key, |(at, _)| *at) {
-            Ok(known) => self.split.get(known).map(|(_, parts)| parts.clone()),
+            Ok(known) => self.split.get(known).map(|(_, parts)| Rc::clone(parts)),
             Err(slot) => {
-                let parts = parts(value, object)?;
-                self.split.insert(slot, (key, parts.clone()));
+                let parts: Rc<[_]> = parts(value, object)?.into();
+                self.split.insert(slot, (key, Rc::clone(&parts)));
                 Some(parts)
             }
         }
@@ -108,7 +113,7 @@ fn walk<'a>(
     let items = found
         .parts(value, expected == JsonType::Object)
         .ok_or_else(|| malformed(&at))?;
-    for (index, (name, item)) in items.into_iter().enumerate() {
+    for (index, &(name, item)) in items.iter().enumerate() {
         let (next, holder) = match step {
             Step::Items => (format!("{at}[{index}]"), holder),
             Step::Values => (

@@ -16,24 +16,37 @@ use super::RealCluster;
 const FAILED_CREATE_REASONS: [&str; 2] = ["FailedCreate", "ReplicaSetCreateError"];
 
 impl RealCluster<'_> {
+    /// The items of a list in each of the scenario's namespaces, `path`
+    /// giving the list's path for a real namespace's name.
+    fn items(&self, path: impl Fn(&str) -> String) -> Result<Vec<Value>, String> {
+        let mut items = Vec::new();
+        for (_, real) in &self.namespaces {
+            let mut list = self.api.read(&path(real))?;
+            if let Some(Value::Array(listed)) = list.get_mut("items").map(Value::take) {
+                items.extend(listed);
+            }
+        }
+        Ok(items)
+    }
+
+    /// The events of the scenario's namespaces.
+    fn events(&self) -> Result<Vec<Value>, String> {
+        self.items(|real| format!("/api/v1/namespaces/{real}/events"))
+    }
+
     /// What the refused creates' events say, for a report.
     pub fn failed_create_messages(&self) -> Result<Vec<String>, String> {
         let mut messages = Vec::new();
-        for (_, real) in &self.namespaces {
-            let events = self
-                .api
-                .read(&format!("/api/v1/namespaces/{real}/events"))?;
-            for event in events["items"].as_array().into_iter().flatten() {
-                if FAILED_CREATE_REASONS.contains(&event["reason"].as_str().unwrap_or_default()) {
-                    let webhook = match refused_by_a_webhook(event) {
-                        true => "refused by a webhook",
-                        false => "not a webhook's refusal",
-                    };
-                    let object = event["involvedObject"]["name"].as_str().unwrap_or_default();
-                    let message = event["message"].as_str().unwrap_or_default();
-                    let message: String = message.chars().take(300).collect();
-                    messages.push(format!("{object} ({webhook}): {message}"));
-                }
+        for event in self.events()? {
+            if FAILED_CREATE_REASONS.contains(&event["reason"].as_str().unwrap_or_default()) {
+                let webhook = match refused_by_a_webhook(&event) {
+                    true => "refused by a webhook",
+                    false => "not a webhook's refusal",
+                };
+                let object = event["involvedObject"]["name"].as_str().unwrap_or_default();
+                let message = event["message"].as_str().unwrap_or_default();
+                let message: String = message.chars().take(300).collect();
+                messages.push(format!("{object} ({webhook}): {message}"));
             }
         }
         Ok(messages)
@@ -44,17 +57,12 @@ impl RealCluster<'_> {
     /// this world made as a controller that a policy refused.
     pub fn failed_creates(&self) -> Result<BTreeSet<String>, String> {
         let mut failed = self.refused_creates.clone();
-        for (_, real) in &self.namespaces {
-            let events = self
-                .api
-                .read(&format!("/api/v1/namespaces/{real}/events"))?;
-            for event in events["items"].as_array().into_iter().flatten() {
-                let uid = event.pointer("/involvedObject/uid").and_then(Value::as_str);
-                if refused_by_a_webhook(event)
-                    && let Some(root) = uid.and_then(|uid| self.roots.get(uid))
-                {
-                    failed.insert(root.clone());
-                }
+        for event in self.events()? {
+            let uid = event.pointer("/involvedObject/uid").and_then(Value::as_str);
+            if refused_by_a_webhook(&event)
+                && let Some(root) = uid.and_then(|uid| self.roots.get(uid))
+            {
+                failed.insert(root.clone());
             }
         }
         Ok(failed)
@@ -112,40 +120,33 @@ impl RealCluster<'_> {
 
     /// The ControllerRevisions of the scenario's namespaces, by name.
     fn revisions(&self) -> Result<BTreeMap<String, Value>, String> {
-        let mut revisions = BTreeMap::new();
-        for (_, real) in &self.namespaces {
-            let list = self.api.read(&format!(
-                "/apis/apps/v1/namespaces/{real}/controllerrevisions"
-            ))?;
-            for revision in list["items"].as_array().into_iter().flatten() {
+        let listed =
+            self.items(|real| format!("/apis/apps/v1/namespaces/{real}/controllerrevisions"))?;
+        Ok(listed
+            .into_iter()
+            .map(|revision| {
                 let name = revision["metadata"]["name"].as_str().unwrap_or_default();
-                revisions.insert(name.to_owned(), revision.clone());
-            }
-        }
-        Ok(revisions)
+                (name.to_owned(), revision)
+            })
+            .collect())
     }
 
     /// The creates a `FailedCreate` (or `ReplicaSetCreateError`) event
     /// reports refused, as the model records a refused write.
     fn refused_by_controllers(&self) -> Result<Vec<WriteEvent>, String> {
         let mut writes = Vec::new();
-        for (_, real) in &self.namespaces {
-            let events = self
-                .api
-                .read(&format!("/api/v1/namespaces/{real}/events"))?;
-            for event in events["items"].as_array().into_iter().flatten() {
-                if !refused_by_a_webhook(event) {
-                    continue;
-                }
-                let kind = match event["reason"].as_str() {
-                    Some("ReplicaSetCreateError") => Kind::ReplicaSet,
-                    _ => Kind::Pod,
-                };
-                let message = event["message"].as_str().unwrap_or_default().to_owned();
-                let controller = Actor::Controller(Key::of(Kind::Deployment, &Value::Null));
-                let key = Key::of(kind, &Value::Null);
-                writes.push(made(controller, key, Outcome::Rejected(message), false));
+        for event in self.events()? {
+            if !refused_by_a_webhook(&event) {
+                continue;
             }
+            let kind = match event["reason"].as_str() {
+                Some("ReplicaSetCreateError") => Kind::ReplicaSet,
+                _ => Kind::Pod,
+            };
+            let message = event["message"].as_str().unwrap_or_default().to_owned();
+            let controller = Actor::Controller(Key::of(Kind::Deployment, &Value::Null));
+            let key = Key::of(kind, &Value::Null);
+            writes.push(made(controller, key, Outcome::Rejected(message), false));
         }
         Ok(writes)
     }

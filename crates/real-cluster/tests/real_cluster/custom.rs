@@ -14,10 +14,10 @@ use serde_json::{Value, json};
 
 use real_cluster::api::{Answer, Api};
 use real_cluster::cluster::outcome;
-use real_cluster::control_plane::wait_for;
 use real_cluster::differential::judged;
 use real_cluster::manifests::Policy;
 use real_cluster::stack::Stack;
+use real_cluster::waiting::wait_for;
 
 use cluster_model::api_server::Outcome;
 
@@ -112,19 +112,7 @@ pub fn in_each_mode(stack: &mut Stack) -> Result<String, String> {
         stack.namespace(mode.namespace)?;
     }
     stack.install(&policies, &stack.endpoint(server.port)?)?;
-    let mut writes = 0;
-    let mut result = Ok(());
-    'modes: for mode in &MODES {
-        for resource in &RESOURCES {
-            match writes_of(api, mode, resource) {
-                Ok(n) => writes += n,
-                Err(why) => {
-                    result = Err(format!("{} in {}: {why}", resource.crd, mode.namespace));
-                    break 'modes;
-                }
-            }
-        }
-    }
+    let result = every_write(api);
     stack.uninstall(&policies)?;
     for mode in &MODES {
         api.delete(&format!("/api/v1/namespaces/{}", mode.namespace))?;
@@ -134,7 +122,7 @@ pub fn in_each_mode(stack: &mut Stack) -> Result<String, String> {
             "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}"
         ))?;
     }
-    result.map(|()| {
+    result.map(|writes| {
         format!(
             "{} CRDs in {} modes, {writes} writes judged as written, patches stored",
             RESOURCES.len(),
@@ -251,11 +239,24 @@ fn policies(stack: &Stack) -> Result<Vec<Policy>, String> {
     ])
 }
 
+/// Every resource created and updated in every mode, once the mode's
+/// policies judge its namespace; the writes made.
+fn every_write(api: &Api) -> Result<usize, String> {
+    let mut writes = 0;
+    for mode in &MODES {
+        wait_for("the policies judging", Duration::from_secs(30), || {
+            Ok(judged(api, mode.namespace)?.then_some(()))
+        })?;
+        for resource in &RESOURCES {
+            writes += writes_of(api, mode, resource)
+                .map_err(|why| format!("{} in {}: {why}", resource.crd, mode.namespace))?;
+        }
+    }
+    Ok(writes)
+}
+
 /// Creates and updates `resource` in `mode`'s namespace; the writes made.
 fn writes_of(api: &Api, mode: &Mode, resource: &Resource) -> Result<usize, String> {
-    wait_for("the policies judging", Duration::from_secs(30), || {
-        Ok(judged(api, mode.namespace)?.then_some(()))
-    })?;
     let collection = resource.collection.replace("{}", mode.namespace);
     let expect = |what: &str, seen: Seen, expected: Seen| match seen == expected {
         true => Ok(()),

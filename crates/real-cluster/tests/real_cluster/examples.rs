@@ -9,10 +9,10 @@ use serde_json::{Value, json};
 use cluster_model::objects::Kind;
 use real_cluster::api::{Api, collection};
 use real_cluster::cluster::outcome;
-use real_cluster::control_plane::wait_for;
 use real_cluster::differential::judged;
 use real_cluster::manifests::Policy;
 use real_cluster::stack::Stack;
+use real_cluster::waiting::wait_for;
 
 use cluster_model::api_server::Outcome;
 

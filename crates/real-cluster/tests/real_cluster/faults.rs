@@ -9,10 +9,10 @@ use serde_json::{Value, json};
 use cluster_model::objects::{self, Kind};
 use real_cluster::api::{Api, collection};
 use real_cluster::cluster::{MUTATING_LABEL, VALIDATING_LABEL, outcome};
-use real_cluster::control_plane::wait_for;
 use real_cluster::differential::judged;
 use real_cluster::policy_server::SlowProxy;
 use real_cluster::stack::Stack;
+use real_cluster::waiting::wait_for;
 
 use cluster_model::api_server::Outcome;
 
@@ -20,16 +20,7 @@ const WITHIN: Duration = Duration::from_secs(90);
 
 /// A namespace with these labels (the model's policies select on them).
 fn namespace(api: &Api, name: &str, labels: &[(&str, &str)]) -> Result<String, String> {
-    let labels: serde_json::Map<String, Value> = labels
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), json!(v)))
-        .collect();
-    let body = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}});
-    let answer = api.post("/api/v1/namespaces", &body)?;
-    match answer.ok() {
-        true => Ok(name.to_owned()),
-        false => Err(format!("namespace {name}: {}", answer.message())),
-    }
+    api.create_namespace(name, labels).map(|()| name.to_owned())
 }
 
 /// The labels of the recommended pair (the model's validate and mutate policies).
